@@ -1,0 +1,109 @@
+// Hand-rolled RFC 3339 parsing: std::chrono's parse is not in libstdc++ 12,
+// and strptime ignores fractions and offsets.
+#include "model/time.h"
+
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+
+namespace pipetrace {
+namespace {
+
+bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+std::optional<TimeNs> parse_time(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  int year, month, day, hour, minute, second;
+  if (!digits(s, 0, 4, year) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
+      !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, hour) ||
+      s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  std::int64_t fraction_ns = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    std::int64_t scale = 100000000;
+    std::size_t start = pos;
+    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+      if (scale > 0) {
+        fraction_ns += (s[pos] - '0') * scale;
+        scale /= 10;
+      }
+      ++pos;
+    }
+    if (pos == start) return std::nullopt;
+  }
+  std::int64_t offset_seconds = 0;
+  std::string_view zone = s.substr(pos);
+  while (!zone.empty() && zone.front() == ' ') zone.remove_prefix(1);
+  if (zone == "Z" || zone == "z" || zone == "UTC" || zone == "+0000") {
+    offset_seconds = 0;
+  } else if (!zone.empty() && (zone[0] == '+' || zone[0] == '-')) {
+    int oh, om;
+    if (zone.size() == 6 && zone[3] == ':' && digits(zone, 1, 2, oh) && digits(zone, 4, 2, om)) {
+    } else if (zone.size() == 5 && digits(zone, 1, 2, oh) && digits(zone, 3, 2, om)) {
+    } else {
+      return std::nullopt;
+    }
+    offset_seconds = (oh * 3600 + om * 60) * (zone[0] == '-' ? -1 : 1);
+  } else {
+    return std::nullopt;
+  }
+  if (year <= 1) return std::nullopt;  // Go's zero time: "not set"
+  using namespace std::chrono;
+  year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                     std::chrono::day{static_cast<unsigned>(day)}};
+  if (!ymd.ok()) return std::nullopt;
+  std::int64_t days = sys_days{ymd}.time_since_epoch().count();
+  std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  return secs * 1000000000LL + fraction_ns;
+}
+
+std::string format_time(TimeNs t) {
+  using namespace std::chrono;
+  std::int64_t secs = t / 1000000000LL;
+  std::int64_t nanos = t % 1000000000LL;
+  if (nanos < 0) {
+    nanos += 1000000000LL;
+    secs -= 1;
+  }
+  std::int64_t days = secs / 86400;
+  std::int64_t rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days -= 1;
+  }
+  year_month_day ymd{sys_days{std::chrono::days{days}}};
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld", static_cast<int>(ymd.year()),
+                        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                        static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+                        static_cast<long long>(rem % 60));
+  std::string out(buf, static_cast<std::size_t>(n));
+  if (nanos != 0) {
+    std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(nanos));
+    std::string frac(buf);
+    while (frac.back() == '0') frac.pop_back();
+    out += frac;
+  }
+  out += 'Z';
+  return out;
+}
+
+}  // namespace pipetrace

@@ -1,0 +1,45 @@
+// Reads recordings (docs/recording-format.md): watch-event JSON lines,
+// webhook lines, and plain JSON/YAML objects or Lists, in any mix.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "extract/records.h"
+
+namespace pipetrace {
+
+// Why an input line or document was not used. Reported, never fatal.
+struct ReadProblem {
+  std::string file;
+  std::size_t line = 0;  // 1-based; for a YAML document, the line it starts on
+  std::string reason;
+};
+
+struct ReadSummary {
+  std::size_t events = 0;    // ObservedEvents delivered
+  std::size_t ignored = 0;   // valid objects of kinds pipetrace does not trace
+  std::size_t problems = 0;  // lines or documents reported as unusable
+  std::size_t bookmarks = 0;
+};
+
+class RecordingReader {
+ public:
+  using EventHandler = std::function<void(const ObservedEvent&)>;
+  using ProblemHandler = std::function<void(const ReadProblem&)>;
+
+  RecordingReader(EventHandler on_event, ProblemHandler on_problem);
+
+  // Reads a file ("-" is standard input). Detects the form from the content:
+  // JSON lines, one JSON document, or YAML.
+  ReadSummary read_file(const std::string& path);
+  // Reads text already in memory; `name` is used in problem reports.
+  ReadSummary read_text(std::string_view text, const std::string& name);
+
+ private:
+  EventHandler on_event_;
+  ProblemHandler on_problem_;
+};
+
+}  // namespace pipetrace
