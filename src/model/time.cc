@@ -72,6 +72,8 @@ std::optional<TimeNs> parse_time(std::string_view s) {
   if (!ymd.ok()) return std::nullopt;
   std::int64_t days = sys_days{ymd}.time_since_epoch().count();
   std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  // Nanoseconds in 64 bits cover 1677-2262; other years cannot be represented.
+  if (secs < -9223372035LL || secs > 9223372035LL) return std::nullopt;
   return secs * 1000000000LL + fraction_ns;
 }
 

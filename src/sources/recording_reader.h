@@ -15,6 +15,9 @@ struct ReadProblem {
   std::string file;
   std::size_t line = 0;  // 1-based; for a YAML document, the line it starts on
   std::string reason;
+  // True for a watch ERROR line (e.g. Status 410 Gone): the API server said
+  // so itself and a client relists; the recording is not at fault.
+  bool expected = false;
 };
 
 struct ReadSummary {
@@ -22,6 +25,7 @@ struct ReadSummary {
   std::size_t ignored = 0;   // valid objects of kinds pipetrace does not trace
   std::size_t problems = 0;  // lines or documents reported as unusable
   std::size_t bookmarks = 0;
+  std::size_t watch_errors = 0;  // watch ERROR lines: reported as expected problems, not in `problems`
 };
 
 class RecordingReader {

@@ -1,0 +1,74 @@
+// Reads object metadata (see metadata_reader.h).
+#include "extract/metadata_reader.h"
+
+namespace pipetrace {
+namespace {
+
+void read_owner_ref(json::od::value& value, std::vector<OwnerRef>& owners) {
+  OwnerRef ref;
+  bool is_object = json::for_each_field(value, [&](json::od::raw_json_string key, json::od::value& field) {
+    if (key == "kind") {
+      json::read_string(field, ref.kind);
+    } else if (key == "name") {
+      json::read_string(field, ref.name);
+    } else if (key == "uid") {
+      json::read_string(field, ref.uid);
+    } else if (key == "apiVersion") {
+      json::read_string(field, ref.api_version);
+    } else if (key == "controller") {
+      ref.controller = json::as_bool(field);
+    }
+  });
+  if (is_object) owners.push_back(std::move(ref));
+}
+
+}  // namespace
+
+bool is_annotation_of_interest(std::string_view key) {
+  for (std::string_view prefix : {"tekton.dev/", "lighthouse.jenkins-x.io/", "jenkins.io/", "pipetrace.dev/"}) {
+    if (key.starts_with(prefix)) return true;
+  }
+  for (std::string_view part : {"traceparent", "tracestate", "SpanContext"}) {
+    if (key.find(part) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+std::string_view api_group(std::string_view api_version) {
+  std::size_t slash = api_version.find('/');
+  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
+}
+
+void read_object_meta(json::od::value& metadata, ObjectMeta& meta) {
+  json::for_each_field(metadata, [&](json::od::raw_json_string key, json::od::value& field) {
+    if (key == "name") {
+      json::read_string(field, meta.name);
+    } else if (key == "namespace") {
+      json::read_string(field, meta.ns);
+    } else if (key == "uid") {
+      json::read_string(field, meta.uid);
+    } else if (key == "resourceVersion") {
+      json::read_string(field, meta.resource_version);
+    } else if (key == "creationTimestamp") {
+      meta.created = json::as_time(field);
+    } else if (key == "deletionTimestamp") {
+      meta.deleting = json::as_time(field);
+    } else if (key == "labels") {
+      json::for_each_entry(field, [&](std::string_view label, json::od::value& value) {
+        meta.labels.emplace_back(std::string(label), json::as_string(value));
+      });
+    } else if (key == "annotations") {
+      // Values of other annotations (kubectl's last-applied-configuration can
+      // be the whole object again) are never unescaped or copied.
+      json::for_each_entry(field, [&](std::string_view annotation, json::od::value& value) {
+        if (is_annotation_of_interest(annotation)) {
+          meta.annotations.emplace_back(std::string(annotation), json::as_string(value));
+        }
+      });
+    } else if (key == "ownerReferences") {
+      json::for_each_element(field, [&](json::od::value& owner) { read_owner_ref(owner, meta.owners); });
+    }
+  });
+}
+
+}  // namespace pipetrace

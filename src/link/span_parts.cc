@@ -1,0 +1,175 @@
+// Shared pieces of span building: timing fallbacks, outcomes, steps, events.
+#include "link/span_parts.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "model/ids.h"
+
+namespace pipetrace::span_parts {
+
+void add(Span& s, std::string key, std::string value) {
+  if (!value.empty()) s.attributes.push_back({std::move(key), std::move(value)});
+}
+
+void add_int(Span& s, std::string key, std::int64_t value) {
+  s.attributes.push_back({std::move(key), value});
+}
+
+void add_bool(Span& s, std::string key, bool value) { s.attributes.push_back({std::move(key), value}); }
+
+Span start_span(const SpanPlacement& p, std::string name, TimeNs start, TimeNs end) {
+  Span s;
+  s.trace_id = p.trace_id;
+  s.span_id = p.span_id;
+  s.parent_span_id = p.parent_span_id;
+  s.trace_state = p.trace_state;
+  s.links = p.links;
+  s.name = std::move(name);
+  s.kind = SpanKind::Internal;
+  if (start == 0) {
+    start = p.first_observed;
+    if (start != 0) add(s, "pipetrace.start_time.source", "observed");
+  }
+  if (end == 0 && p.deleted_at != 0) {
+    end = p.deleted_at;
+    add_bool(s, "pipetrace.deleted_before_finish", true);
+  }
+  if (end == 0 && p.unfinished) {
+    end = std::max(p.last_observed, p.children_end);
+    add_bool(s, "pipetrace.span.incomplete", true);
+  }
+  if (end == 0) end = std::max(start, p.children_end);
+  if (start == 0) start = end;
+  s.start = start;
+  s.end = std::max(start, end);
+  return s;
+}
+
+void apply_outcome(Span& s, const Outcome& o, const char* result_key) {
+  add(s, result_key, o.result);
+  if (o.failed()) {
+    s.status = StatusCode::Error;
+    std::string msg = o.reason;
+    if (!o.message.empty()) msg += msg.empty() ? o.message : ": " + o.message;
+    s.status_message = msg;
+  }
+}
+
+Span child_span(const Span& parent, const SpanId& id, std::string name, TimeNs start, TimeNs end) {
+  Span c;
+  c.trace_id = parent.trace_id;
+  c.span_id = id;
+  c.parent_span_id = parent.span_id;
+  c.name = std::move(name);
+  c.start = start;
+  c.end = std::max(start, end);
+  return c;
+}
+
+void add_queue_span(const SpanPlacement& p, const Span& parent, TimeNs created, TimeNs started,
+                    std::vector<Span>& out) {
+  if (created == 0 || started <= created) return;
+  Span q = child_span(parent, derive_span_id({p.cluster, "queue", p.span_id.hex()}), "queued", created, started);
+  add(q, "pipetrace.wait.kind", "queue");
+  out.push_back(std::move(q));
+}
+
+Span step_span(const Span& parent, const SpanId& id, const StepRecord& step) {
+  TimeNs start = step.start;
+  TimeNs end = step.end;
+  if (start == 0) start = end != 0 ? end : parent.start;
+  if (end == 0) end = step.state == "running" || step.state == "waiting" ? parent.end : start;
+  Span s = child_span(parent, id, "step " + step.name, start, end);
+  add(s, "cicd.pipeline.task.step.name", step.name);
+  add(s, "k8s.container.name", step.container);
+  add(s, "container.image.name", step.image);
+  add(s, "pipetrace.step.state", step.state);
+  if (step.exit_code) add_int(s, "process.exit.code", *step.exit_code);
+  if (step.restart_count > 0) add_int(s, "k8s.container.restart_count", step.restart_count);
+  if (step.state == "running" || step.state == "waiting") add_bool(s, "pipetrace.span.incomplete", true);
+  apply_outcome(s, step_outcome(step), "cicd.pipeline.task.run.result");
+  return s;
+}
+
+void add_k8s_events(Span& s, const std::vector<EventRecord>* events) {
+  if (events == nullptr) return;
+  std::vector<const EventRecord*> sorted;
+  for (const auto& e : *events) sorted.push_back(&e);
+  std::sort(sorted.begin(), sorted.end(), [](const EventRecord* a, const EventRecord* b) {
+    TimeNs ta = a->first != 0 ? a->first : a->last;
+    TimeNs tb = b->first != 0 ? b->first : b->last;
+    return std::tie(ta, a->reason, a->meta.name) < std::tie(tb, b->reason, b->meta.name);
+  });
+  for (const EventRecord* e : sorted) {
+    SpanEvent ev;
+    ev.time = e->first != 0 ? e->first : e->last;
+    ev.name = e->reason.empty() ? "Event" : e->reason;
+    auto put = [&](const char* k, const std::string& v) {
+      if (!v.empty()) ev.attributes.push_back({k, v});
+    };
+    put("k8s.event.reason", e->reason);
+    put("k8s.event.message", e->message);
+    put("k8s.event.type", e->type);
+    put("k8s.event.field_path", e->involved.field_path);
+    put("k8s.event.reporting_component", e->reporting_component);
+    if (e->count > 1) {
+      ev.attributes.push_back({"k8s.event.count", static_cast<std::int64_t>(e->count)});
+      ev.attributes.push_back({"k8s.event.last_time", static_cast<std::int64_t>(e->last)});
+    }
+    s.events.push_back(std::move(ev));
+  }
+}
+
+void add_stage_spans(const SpanPlacement& p, const Span& parent, const std::vector<StageRecord>& stages,
+                     std::vector<Span>& out) {
+  for (const StageRecord& stage : stages) {
+    SpanId stage_id = derive_span_id({p.cluster, "stage", p.span_id.hex(), stage.name});
+    TimeNs start = stage.start;
+    TimeNs end = stage.end;
+    for (const auto& st : stage.steps) {
+      if (start == 0 || (st.start != 0 && st.start < start)) start = st.start != 0 ? st.start : start;
+      end = std::max(end, st.end);
+    }
+    if (start == 0) start = parent.start;
+    if (end == 0) end = start;
+    Span s = child_span(parent, stage_id, "stage " + stage.name, start, end);
+    add(s, "cicd.pipeline.task.name", stage.name);
+    apply_outcome(s, activity_outcome(stage.status, ""), "cicd.pipeline.task.run.result");
+    for (const StepRecord& step : stage.steps) {
+      SpanId step_id = derive_span_id({p.cluster, "stage-step", stage_id.hex(), step.name});
+      out.push_back(step_span(s, step_id, step));
+    }
+    out.insert(out.end() - static_cast<std::ptrdiff_t>(stage.steps.size()), std::move(s));
+  }
+}
+
+void add_meta(Span& s, const ObjectMeta& meta) {
+  add(s, "k8s.namespace.name", meta.ns);
+  add(s, "k8s.object.kind", meta.kind);
+  add(s, "k8s.object.name", meta.name);
+  add(s, "k8s.object.uid", meta.uid);
+}
+
+void add_lighthouse_vcs(Span& s, const ObjectMeta& meta) {
+  auto get = [&](std::string_view key, const KeyValues& kv) {
+    const std::string* v = find_value(kv, key);
+    return v ? *v : std::string();
+  };
+  std::string clone = get("lighthouse.jenkins-x.io/cloneURI", meta.annotations);
+  if (clone.empty()) clone = get("lighthouse.jenkins-x.io/cloneURI", meta.labels);
+  std::string org = get("lighthouse.jenkins-x.io/refs.org", meta.labels);
+  std::string repo = get("lighthouse.jenkins-x.io/refs.repo", meta.labels);
+  std::string url = clone;
+  if (url.ends_with(".git")) url.resize(url.size() - 4);
+  if (url.empty() && !org.empty() && !repo.empty()) url = "https://github.com/" + org + "/" + repo;
+  add(s, "vcs.repository.url.full", url);
+  if (!repo.empty()) add(s, "vcs.repository.name", repo);
+  add(s, "vcs.owner.name", org);
+  add(s, "vcs.ref.head.name", get("lighthouse.jenkins-x.io/branch", meta.labels));
+  add(s, "vcs.ref.head.revision", get("lighthouse.jenkins-x.io/lastCommitSHA", meta.labels));
+  add(s, "vcs.ref.base.revision", get("lighthouse.jenkins-x.io/baseSHA", meta.labels));
+  add(s, "vcs.change.id", get("lighthouse.jenkins-x.io/refs.pull", meta.labels));
+}
+
+}  // namespace pipetrace::span_parts

@@ -1,0 +1,517 @@
+// The tracer's graph and the one span lifecycle shared by every kind:
+// observe -> wait for parent -> finish -> emit.
+#include "link/tracer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "link/span_builder.h"
+#include "model/ids.h"
+
+namespace pipetrace {
+
+struct Tracer::Node {
+  ResourceKey key;
+  ResourceRecord record;
+  ParentCandidates parents;
+  TimeNs first_observed = 0;
+  TimeNs last_observed = 0;
+  TimeNs deleted_at = 0;
+  TimeNs emitted_at = 0;
+  bool emitted = false;
+  bool resolved = false;
+  bool resolving = false;  // cycle guard
+  bool synthesized = false;
+  Node* parent = nullptr;
+  TraceId trace_id;
+  SpanId span_id;
+  SpanId parent_span_id;
+  std::string trace_state;
+  std::vector<SpanLink> links;
+  std::vector<Node*> children;
+  std::vector<EventRecord> events;  // Kubernetes events about this object
+  TimeNs subtree_end = 0;           // latest end among emitted descendants
+};
+
+namespace {
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+// Which of two observations of one object is the newer. resourceVersions are
+// opaque by contract but etcd's are integers; compare them as such when they
+// are, then fall back to progress, so the result never depends on the order
+// in which the observations arrived.
+bool newer(const ResourceRecord& candidate, const ResourceRecord& current) {
+  std::string a = resource_version_of(candidate), b = resource_version_of(current);
+  if (all_digits(a) && all_digits(b) && a != b) {
+    if (a.size() != b.size()) return a.size() > b.size();
+    return a > b;
+  }
+  bool fa = is_finished(candidate), fb = is_finished(current);
+  if (fa != fb) return fa;
+  TimeNs la = latest_time_of(candidate), lb = latest_time_of(current);
+  if (la != lb) return la > lb;
+  if (const auto* wa = std::get_if<WebhookRecord>(&candidate)) {
+    const auto& wb = std::get<WebhookRecord>(current);
+    // A real delivery beats a synthesized root; otherwise keep the current one.
+    return wb.event.empty() && !wa->event.empty();
+  }
+  return false;
+}
+
+std::string kind_name(const std::string& kind, const std::string& name) { return kind + '\0' + name; }
+
+// Tekton's span-context annotations hold a JSON carrier: {"traceparent":"00-..."}.
+std::string traceparent_in_carrier(const std::string& json) {
+  auto pos = json.find("traceparent");
+  if (pos == std::string::npos) return {};
+  auto start = json.find("00-", pos);
+  if (start == std::string::npos || start + 55 > json.size()) return {};
+  return json.substr(start, 55);
+}
+
+// Only what span building reads is kept of an event about an object: the
+// graph holds many of them per pod while the pod is in flight.
+EventRecord compact_event(const EventRecord& e) {
+  EventRecord c;
+  c.meta.ns = e.meta.ns;
+  c.meta.name = e.meta.name;
+  c.meta.resource_version = e.meta.resource_version;
+  c.involved.field_path = e.involved.field_path;
+  c.reason = e.reason;
+  c.message = e.message;
+  c.type = e.type;
+  c.reporting_component = e.reporting_component;
+  c.first = e.first;
+  c.last = e.last;
+  c.count = e.count;
+  return c;
+}
+
+// Labels the linker and the span builders read; the rest are dropped from
+// the graph for the same reason.
+bool label_of_interest(const std::string& key) {
+  return key == "event-GUID" || key.starts_with("lighthouse.jenkins-x.io/") || key.starts_with("tekton.dev/");
+}
+
+void compact_labels(ResourceRecord& record) {
+  std::visit(
+      [](auto& r) {
+        if constexpr (requires { r.meta; }) {
+          auto& labels = r.meta.labels;
+          labels.erase(std::remove_if(labels.begin(), labels.end(),
+                                      [](const auto& kv) { return !label_of_interest(kv.first); }),
+                       labels.end());
+          labels.shrink_to_fit();
+        }
+      },
+      record);
+}
+
+}  // namespace
+
+Tracer::Tracer(TracerOptions options, SpanSink& sink, const Clock& clock)
+    : options_(std::move(options)), sink_(sink), clock_(clock) {}
+
+Tracer::~Tracer() = default;
+
+Tracer::Node* Tracer::find(const ResourceKey& key) const {
+  auto it = nodes_.find(key);
+  if (it != nodes_.end()) return it->second.get();
+  auto bucket = by_kind_name_.find(kind_name(key.kind, key.name));
+  if (bucket == by_kind_name_.end()) return nullptr;
+  // One side without a namespace matches any namespace; take the first in
+  // namespace order so the choice does not depend on arrival order.
+  Node* best = nullptr;
+  for (Node* n : bucket->second) {
+    if (key.ns.empty() || n->key.ns.empty()) {
+      if (best == nullptr || n->key.ns < best->key.ns) best = n;
+    }
+  }
+  return best;
+}
+
+Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key) {
+  auto& slot = nodes_[key];
+  if (!slot) {
+    if (nodes_.size() > options_.max_resources) {
+      spdlog::warn("tracer: more than {} resources in flight; {} is not traced (raise max_resources)",
+                   options_.max_resources, key.to_string());
+      nodes_.erase(key);
+      ++stats_.evicted;
+      return nullptr;
+    }
+    slot = std::make_unique<Node>();
+    slot->key = key;
+    slot->record = event.record;
+    compact_labels(slot->record);
+    by_kind_name_[kind_name(key.kind, key.name)].push_back(slot.get());
+    auto orphans = orphan_events_.find(key);
+    if (orphans == orphan_events_.end() && !key.ns.empty()) orphans = orphan_events_.find({key.kind, "", key.name});
+    if (orphans != orphan_events_.end()) {
+      slot->events = std::move(orphans->second);
+      orphan_events_.erase(orphans);
+    }
+  } else if (newer(event.record, slot->record)) {
+    slot->record = event.record;
+    compact_labels(slot->record);
+  }
+  Node* n = slot.get();
+  if (event.observed_at != 0) {
+    if (n->first_observed == 0 || event.observed_at < n->first_observed) n->first_observed = event.observed_at;
+    n->last_observed = std::max(n->last_observed, event.observed_at);
+  }
+  if (event.type == WatchType::Deleted) {
+    TimeNs at = event.observed_at != 0 ? event.observed_at : latest_time_of(event.record);
+    if (n->deleted_at == 0 || (at != 0 && at < n->deleted_at)) n->deleted_at = at;
+  }
+  n->parents = parents_of(n->record);
+  return n;
+}
+
+void Tracer::add_event(const EventRecord& full, TimeNs observed_at) {
+  EventRecord e = compact_event(full);
+  ResourceKey target{full.involved.kind, full.involved.ns, full.involved.name};
+  Node* n = find(target);
+  std::vector<EventRecord>* list = nullptr;
+  if (n != nullptr) {
+    list = &n->events;
+  } else {
+    if (orphan_events_.size() >= options_.max_orphan_events && !orphan_events_.count(target)) {
+      ++stats_.evicted;
+      return;
+    }
+    list = &orphan_events_[target];
+  }
+  // An event object is updated in place as it repeats (count, lastTimestamp).
+  for (auto& existing : *list) {
+    if (existing.meta.name == e.meta.name && existing.meta.ns == e.meta.ns) {
+      if (newer(ResourceRecord(e), ResourceRecord(existing))) existing = std::move(e);
+      return;
+    }
+  }
+  list->push_back(std::move(e));
+  (void)observed_at;
+}
+
+void Tracer::observe(const ObservedEvent& event) {
+  ++stats_.observed;
+  if (event.type == WatchType::Bookmark || event.type == WatchType::Error) return;
+  if (const auto* e = std::get_if<EventRecord>(&event.record)) {
+    add_event(*e, event.observed_at);
+    return;
+  }
+  ResourceKey key = key_of(event.record);
+  if (key.name.empty()) {
+    spdlog::debug("tracer: a {} without a name or GUID cannot be linked; skipped", key.kind);
+    return;
+  }
+  Node* n = upsert(event, key);
+  if (n == nullptr || options_.defer_until_flush) return;
+  settle(*n);
+}
+
+void Tracer::wait_for_parent(Node& n) {
+  auto note = [&](const std::string& kind, const std::string& name) {
+    auto& bucket = waiting_on_[kind_name(kind, name)];
+    if (std::find(bucket.begin(), bucket.end(), &n) == bucket.end()) bucket.push_back(&n);
+  };
+  for (const ResourceKey& k : n.parents.keys) note(k.kind, k.name);
+  if (!n.parents.event_guid.empty()) note(kWebhookKind, n.parents.event_guid);
+}
+
+void Tracer::settle(Node& changed) {
+  // Only the changed resource and those that were waiting on it can have
+  // become ready; looking at just these keeps each event's cost independent
+  // of how much is in flight. Roots and timed-out waits are tick()'s work.
+  std::vector<Node*> work{&changed};
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    Node* n = work[i];
+    bool was_resolved = n->resolved;
+    if (!resolve(*n, false)) {
+      wait_for_parent(*n);
+      continue;
+    }
+    if (!was_resolved || n == &changed) {
+      auto waiters = waiting_on_.find(kind_name(n->key.kind, n->key.name));
+      if (waiters != waiting_on_.end()) {
+        std::vector<Node*> list = std::move(waiters->second);
+        waiting_on_.erase(waiters);
+        for (Node* w : list) {
+          if (!w->resolved && std::find(work.begin(), work.end(), w) == work.end()) work.push_back(w);
+        }
+      }
+    }
+  }
+  for (Node* n : work) {
+    if (n->resolved && !n->emitted && n->key.kind != kWebhookKind &&
+        (is_finished(n->record) || n->deleted_at != 0)) {
+      emit(*n, false);
+    }
+  }
+}
+
+Tracer::Node* Tracer::synthesize_root(const std::string& guid) {
+  ResourceKey key{kWebhookKind, "", guid};
+  if (Node* existing = find(key)) return existing;
+  ObservedEvent ev;
+  ev.type = WatchType::Webhook;
+  WebhookRecord w;
+  w.guid = guid;
+  ev.record = w;
+  Node* n = upsert(ev, key);
+  if (n != nullptr) {
+    n->synthesized = true;
+    ++stats_.synthesized_roots;
+  }
+  return n;
+}
+
+bool Tracer::resolve(Node& node, bool final, int depth) {
+  if (node.resolved) return true;
+  if (node.resolving || depth > 32) return false;  // an ownership cycle: treat as unresolvable here
+  node.resolving = true;
+  struct Guard {
+    Node& n;
+    ~Guard() { n.resolving = false; }
+  } guard{node};
+
+  const std::string uid = uid_of(node.record);
+  if (node.key.kind == kWebhookKind) {
+    node.trace_id = webhook_trace_id(node.key.name);
+    node.span_id = webhook_span_id(node.key.name);
+    node.resolved = true;
+    return true;
+  }
+  node.span_id = resource_span_id(options_.cluster, node.key.kind, node.key.ns, node.key.name, uid);
+
+  Node* parent = nullptr;
+  for (const ResourceKey& k : node.parents.keys) {
+    Node* p = find(k);
+    if (p != nullptr && p != &node && resolve(*p, final, depth + 1)) {
+      parent = p;
+      break;
+    }
+  }
+  if (parent == nullptr && !node.parents.event_guid.empty()) {
+    Node* webhook = find({kWebhookKind, "", node.parents.event_guid});
+    bool waited_enough = final || node.parents.keys.empty() ||
+                         (node.first_observed != 0 && clock_.now() - node.first_observed >= options_.parent_wait);
+    if (webhook == nullptr && waited_enough) webhook = synthesize_root(node.parents.event_guid);
+    if (webhook != nullptr && (waited_enough || !node.parents.keys.empty())) {
+      if (waited_enough && resolve(*webhook, final, depth + 1)) parent = webhook;
+    }
+  }
+  if (parent == nullptr) {
+    bool waited_enough = final || node.parents.keys.empty() ||
+                         (node.first_observed != 0 && clock_.now() - node.first_observed >= options_.parent_wait);
+    if (!waited_enough) return false;
+  }
+
+  TraceId adopted_trace;
+  SpanId adopted_span;
+  bool has_traceparent = !node.parents.traceparent.empty() &&
+                         parse_traceparent(node.parents.traceparent, adopted_trace, adopted_span);
+  if (parent != nullptr) {
+    node.parent = parent;
+    node.trace_id = parent->trace_id;
+    node.parent_span_id = parent->span_id;
+    node.trace_state = parent->trace_state;
+    if (std::find(parent->children.begin(), parent->children.end(), &node) == parent->children.end()) {
+      parent->children.push_back(&node);
+    }
+  } else if (has_traceparent) {
+    node.trace_id = adopted_trace;
+    node.parent_span_id = adopted_span;
+    node.trace_state = node.parents.tracestate;
+  } else {
+    node.trace_id = derive_trace_id({options_.cluster, node.key.kind, node.key.ns, node.key.name, uid});
+  }
+  node.links.clear();
+  if (has_traceparent && parent != nullptr && adopted_trace != node.trace_id) {
+    node.links.push_back({adopted_trace, adopted_span, node.parents.tracestate, {{"pipetrace.link.source",
+                                                                                 std::string("traceparent")}}});
+  }
+  // Tekton's own span contexts, when it traces too: keep them as links.
+  if (const ObjectMeta* meta = std::visit(
+          [](const auto& r) -> const ObjectMeta* {
+            if constexpr (requires { r.meta; }) return &r.meta;
+            else return nullptr;
+          },
+          node.record)) {
+    for (const auto& [k, v] : meta->annotations) {
+      if (k.find("SpanContext") == std::string::npos) continue;
+      TraceId t;
+      SpanId s;
+      if (parse_traceparent(traceparent_in_carrier(v), t, s) && t != node.trace_id) {
+        node.links.push_back({t, s, "", {{"pipetrace.link.source", k}}});
+      }
+    }
+  }
+  node.resolved = true;
+  return true;
+}
+
+void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
+  SpanPlacement p;
+  p.cluster = options_.cluster;
+  p.trace_id = node.trace_id;
+  p.span_id = node.span_id;
+  p.parent_span_id = node.parent_span_id;
+  p.trace_state = node.trace_state;
+  p.links = node.links;
+  p.first_observed = node.first_observed;
+  p.last_observed = node.last_observed;
+  bool finished = is_finished(node.record);
+  p.deleted_at = finished ? 0 : node.deleted_at;
+  p.unfinished = !finished && node.deleted_at == 0;
+  p.children_end = node.subtree_end;
+  p.events = &node.events;
+  if (const auto* tr = std::get_if<TaskRunRecord>(&node.record)) {
+    Node* pod = nullptr;
+    for (Node* c : node.children) {
+      if (c->key.kind == "Pod") pod = c;
+    }
+    if (pod == nullptr && !tr->pod_name.empty()) pod = find({"Pod", node.key.ns, tr->pod_name});
+    if (pod != nullptr) {
+      if (!pod->resolved) resolve(*pod, final);
+      if (pod->resolved && pod->trace_id == node.trace_id) p.pod_span_id = pod->span_id;
+    }
+  }
+  if (std::holds_alternative<PodRecord>(node.record) && node.parent != nullptr) {
+    p.task_run = std::get_if<TaskRunRecord>(&node.parent->record);
+  }
+  std::size_t first = out.size();
+  build_spans(node.record, p, out);
+  TimeNs end = 0;
+  for (std::size_t i = first; i < out.size(); ++i) end = std::max(end, out[i].end);
+  for (Node* a = node.parent; a != nullptr; a = a->parent) a->subtree_end = std::max(a->subtree_end, end);
+}
+
+void Tracer::deliver(std::vector<Span>& spans) {
+  if (spans.empty()) return;
+  stats_.emitted_spans += spans.size();
+  if (options_.defer_until_flush) {
+    deferred_.insert(deferred_.end(), std::make_move_iterator(spans.begin()), std::make_move_iterator(spans.end()));
+    return;
+  }
+  SpanBatch batch;
+  batch.resource = options_.resource;
+  batch.spans = std::move(spans);
+  sink_.consume(batch);
+}
+
+void Tracer::emit(Node& node, bool final) {
+  std::vector<Span> spans;
+  build(node, final, spans);
+  node.emitted = true;
+  node.emitted_at = clock_.now();
+  deliver(spans);
+}
+
+void Tracer::emit_ready(bool final) {
+  // Children before parents, so that a root's end covers its whole tree.
+  std::vector<Node*> order;
+  for (auto& [key, n] : nodes_) {
+    if (!n->emitted) order.push_back(n.get());
+  }
+  std::size_t before = nodes_.size();
+  for (Node* n : order) resolve(*n, final);
+  // Resolving may have synthesized roots; they are emitted in this pass too.
+  if (nodes_.size() != before) {
+    order.clear();
+    for (auto& [key, n] : nodes_) {
+      if (!n->emitted) order.push_back(n.get());
+    }
+  }
+  auto depth = [](const Node* n) {
+    int d = 0;
+    for (const Node* a = n->parent; a != nullptr; a = a->parent) ++d;
+    return d;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](Node* a, Node* b) { return depth(a) > depth(b); });
+  TimeNs now = clock_.now();
+  for (Node* n : order) {
+    if (!n->resolved || n->emitted) continue;
+    bool is_root_event = n->key.kind == kWebhookKind;
+    if (!final) {
+      if (is_root_event) {
+        bool open_children = std::any_of(n->children.begin(), n->children.end(), [](Node* c) { return !c->emitted; });
+        if (open_children || n->children.empty()) continue;
+        if (now - std::max(n->last_observed, n->subtree_end) < options_.root_linger) continue;
+      } else if (!is_finished(n->record) && n->deleted_at == 0) {
+        continue;
+      }
+    }
+    emit(*n, final);
+  }
+}
+
+void Tracer::tick() {
+  emit_ready(false);
+  TimeNs now = clock_.now();
+  std::vector<ResourceKey> forget;
+  for (auto& [key, n] : nodes_) {
+    if (!n->emitted || now - n->emitted_at < options_.retain_after_emit) continue;
+    bool open_children = std::any_of(n->children.begin(), n->children.end(), [](Node* c) { return !c->emitted; });
+    if (!open_children) forget.push_back(key);
+  }
+  if (!forget.empty()) {
+    std::set<const Node*> gone;
+    for (const auto& key : forget) gone.insert(nodes_[key].get());
+    for (auto& [k, list] : waiting_on_) {
+      list.erase(std::remove_if(list.begin(), list.end(), [&](Node* w) { return gone.count(w) > 0; }), list.end());
+    }
+  }
+  for (const auto& key : forget) {
+    Node* n = nodes_[key].get();
+    for (auto& [k, other] : nodes_) {
+      if (other->parent == n) other->parent = nullptr;
+      auto& ch = other->children;
+      ch.erase(std::remove(ch.begin(), ch.end(), n), ch.end());
+    }
+    auto& bucket = by_kind_name_[kind_name(key.kind, key.name)];
+    bucket.erase(std::remove(bucket.begin(), bucket.end(), n), bucket.end());
+    nodes_.erase(key);
+  }
+}
+
+void Tracer::flush() {
+  emit_ready(true);
+  stats_.orphan_events = 0;
+  for (const auto& [key, events] : orphan_events_) {
+    stats_.orphan_events += events.size();
+  }
+  if (!deferred_.empty()) {
+    std::sort(deferred_.begin(), deferred_.end(), [](const Span& a, const Span& b) {
+      return std::tie(a.trace_id, a.start, a.span_id) < std::tie(b.trace_id, b.start, b.span_id);
+    });
+    std::size_t i = 0;
+    while (i < deferred_.size()) {
+      SpanBatch batch;
+      batch.resource = options_.resource;
+      std::size_t j = i;
+      while (j < deferred_.size() && deferred_[j].trace_id == deferred_[i].trace_id) {
+        batch.spans.push_back(std::move(deferred_[j]));
+        ++j;
+      }
+      sink_.consume(batch);
+      i = j;
+    }
+    deferred_.clear();
+  }
+  sink_.flush();
+}
+
+TracerStats Tracer::stats() const {
+  TracerStats s = stats_;
+  s.resources = nodes_.size();
+  return s;
+}
+
+}  // namespace pipetrace

@@ -1,0 +1,94 @@
+// The linker/tracer: keeps the in-flight graph of CI resources, places each
+// one under its parent, and emits its spans through a sink once it has
+// finished and its place in a trace is known.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "extract/records.h"
+#include "link/record_view.h"
+#include "link/resource_key.h"
+#include "model/clock.h"
+#include "sinks/span_sink.h"
+
+namespace pipetrace {
+
+struct TracerOptions {
+  std::string cluster = "default";  // part of every resource's identity
+  Resource resource;                // resource attributes of every batch (service.name, ...)
+  // How long a resource waits for its parent before the linker falls back
+  // (event GUID root, adopted traceparent, or a root of its own). Live only.
+  TimeNs parent_wait = 120LL * 1000000000;
+  // How long a root stays open after its last descendant finished, for late
+  // children (a second job of the same event). Live only.
+  TimeNs root_linger = 60LL * 1000000000;
+  // Emitted resources are forgotten this long after emission (children that
+  // come later still find their parent meanwhile).
+  TimeNs retain_after_emit = 30LL * 60 * 1000000000;
+  // Replay: hold every span until flush() and emit them in a canonical order,
+  // so that the same events in any order give byte-identical output.
+  bool defer_until_flush = false;
+  // Bounds: beyond them the oldest waiting entries are given up on (logged).
+  std::size_t max_resources = 200000;
+  std::size_t max_orphan_events = 100000;
+};
+
+struct TracerStats {
+  std::size_t observed = 0;
+  std::size_t resources = 0;       // in the graph now
+  std::size_t emitted_spans = 0;
+  std::size_t synthesized_roots = 0;
+  std::size_t orphan_events = 0;   // events whose object was never seen
+  std::size_t evicted = 0;         // given up on because of a bound
+};
+
+class Tracer {
+ public:
+  Tracer(TracerOptions options, SpanSink& sink, const Clock& clock);
+  ~Tracer();
+  Tracer(const Tracer&) = delete;
+  Tracer& operator=(const Tracer&) = delete;
+
+  void observe(const ObservedEvent& event);
+  // Live: gives up waiting where the wait is over, closes lingering roots,
+  // forgets old emitted resources. Call periodically.
+  void tick();
+  // End of input (or shutdown): places every resource, emits every span not
+  // yet emitted (unfinished ones marked incomplete), then flushes the sink.
+  void flush();
+
+  TracerStats stats() const;
+
+  struct Node;
+
+ private:
+  Node* find(const ResourceKey& key) const;
+  Node* upsert(const ObservedEvent& event, const ResourceKey& key);
+  void add_event(const EventRecord& event, TimeNs observed_at);
+  bool resolve(Node& node, bool final, int depth = 0);
+  Node* synthesize_root(const std::string& guid);
+  void emit(Node& node, bool final);
+  void emit_ready(bool final);
+  void settle(Node& changed);
+  void wait_for_parent(Node& node);
+  void build(Node& node, bool final, std::vector<Span>& out);
+  void deliver(std::vector<Span>& spans);
+
+  TracerOptions options_;
+  SpanSink& sink_;
+  const Clock& clock_;
+  std::map<ResourceKey, std::unique_ptr<Node>> nodes_;
+  // kind + '\0' + name -> nodes, for look-ups where one side lacks a namespace.
+  std::unordered_map<std::string, std::vector<Node*>> by_kind_name_;
+  std::map<ResourceKey, std::vector<EventRecord>> orphan_events_;
+  // kind + '\0' + name -> resources waiting for that parent to appear.
+  std::unordered_map<std::string, std::vector<Node*>> waiting_on_;
+  std::vector<Span> deferred_;
+  TracerStats stats_;
+};
+
+}  // namespace pipetrace

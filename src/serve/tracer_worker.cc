@@ -1,0 +1,52 @@
+// See tracer_worker.h.
+#include "serve/tracer_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+namespace pipetrace::serve {
+
+TracerWorker::TracerWorker(TracerOptions options, SpanSink& sink, const Clock& clock, EventQueue& queue,
+                           std::chrono::milliseconds tick_interval)
+    : tracer_(std::move(options), sink, clock), queue_(queue), tick_interval_(tick_interval) {}
+
+TracerWorker::~TracerWorker() { stop(); }
+
+void TracerWorker::start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+}
+
+void TracerWorker::stop() {
+  queue_.close();
+  if (thread_.joinable()) thread_.join();
+}
+
+void TracerWorker::run() {
+  using Steady = std::chrono::steady_clock;
+  auto next_tick = Steady::now() + tick_interval_;
+  for (;;) {
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - Steady::now());
+    if (wait.count() < 0) wait = std::chrono::milliseconds(0);
+    std::optional<ObservedEvent> event = queue_.pop_for(wait);
+    try {
+      if (event) {
+        tracer_.observe(*event);
+        ++observed_;
+      } else if (queue_.drained()) {
+        break;
+      }
+      if (Steady::now() >= next_tick) {
+        tracer_.tick();
+        next_tick = Steady::now() + tick_interval_;
+      }
+    } catch (const std::exception& e) {
+      // One bad event must not end live tracing.
+      spdlog::error("serve: the tracer failed on an event and skipped it: {}", e.what());
+    }
+  }
+  spdlog::info("serve: flushing the tracer ({} events observed)", observed_.load());
+  tracer_.flush();
+}
+
+}  // namespace pipetrace::serve
