@@ -2,7 +2,9 @@
 // watches a cluster that plays a recorded PipelineRun/TaskRun/Pod scenario,
 // the scenario's webhook is posted signed, and the OTLP receiver gets the
 // whole documented trace tree; the span context of each finished
-// PipelineRun is written back onto it.
+// PipelineRun is written back onto it. Meanwhile `pipetrace record` watches
+// the same cluster, and replaying its recording (plus the webhook, which no
+// watch sees) gives the same spans as watching live did.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -14,7 +16,9 @@
 #include <sstream>
 #include <thread>
 
+#include "../kube/kube_test_support.h"
 #include "kube/kube_config.h"
+#include "sinks/otlp_json_decoder.h"
 #include "serve/serve_service.h"
 #include "serve/webhook_auth.h"
 #include "serve_test_support.h"
@@ -70,12 +74,37 @@ TEST(ServeWatch, WatchedScenarioAndSignedWebhookGiveTheWholeTree) {
   }
   ASSERT_TRUE(ready) << service.unready_reason();
 
+  // The recorder watches the kinds that make spans; Events only add span
+  // events and image pulls, which this comparison leaves out (see below).
+  const std::string recording = cluster.dir() + "/recorded.jsonl";
+  const std::string webhook_recording = cluster.dir() + "/webhook.jsonl";
+  kube_test::ChildProcess recorder({PIPETRACE_BINARY, "record", "--kubeconfig", cluster.write_kubeconfig(), "--kinds",
+                                    "lighthousejobs,pipelineruns,taskruns,pipelineactivities,pods", "-o", recording},
+                                   cluster.dir() + "/record.out", cluster.dir() + "/record.err");
+  ASSERT_TRUE(recorder.started());
+  auto recorded_lines = [&] {
+    std::istringstream text(kube_test::ChildProcess::read_text(recording));
+    int n = 0;
+    for (std::string l; std::getline(text, l);) {
+      if (l.find("\"type\":\"BOOKMARK\"") == std::string::npos) ++n;
+    }
+    return n;
+  };
+  // Let the recorder finish its initial lists before the scenario starts.
+  ASSERT_TRUE(kube_test::eventually([&] {
+    return kube_test::ChildProcess::read_text(cluster.dir() + "/record.err").find("watching") != std::string::npos ||
+           std::ifstream(recording).good();
+  })) << kube_test::ChildProcess::read_text(cluster.dir() + "/record.err");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
   std::ifstream in(std::string(PIPETRACE_SOURCE_DIR) + "/examples/passing/recording.jsonl");
   std::string line;
   int applied = 0;
+  int applied_traced_kinds = 0;
   while (std::getline(in, line)) {
     auto doc = nlohmann::json::parse(line);
     if (doc["type"] == "WEBHOOK") {
+      std::ofstream(webhook_recording) << line << "\n";
       std::string body = doc["body"].dump();
       auto res = client.Post("/lighthouse/events",
                              {{"X-Lighthouse-Payload-Type", "webhook"},
@@ -96,6 +125,7 @@ TEST(ServeWatch, WatchedScenarioAndSignedWebhookGiveTheWholeTree) {
       ASSERT_LT(result.status, 300) << result.body.dump().substr(0, 300);
     }
     ++applied;
+    if (object.value("kind", "") != "Event") ++applied_traced_kinds;
   }
   ASSERT_GT(applied, 100);
 
@@ -145,6 +175,40 @@ TEST(ServeWatch, WatchedScenarioAndSignedWebhookGiveTheWholeTree) {
   ASSERT_EQ(run.status, 200);
   EXPECT_EQ(run.body["metadata"]["annotations"].value("lighthouse.jenkins-x.io/traceparent", ""),
             "00-c0faa69f0645a708754117dce4bbadfc-8f27d9f03de24648-01");
+
+  // record -> replay equals live. The annotation write-back adds MODIFIED
+  // events of its own, so the recording has at least the applied changes.
+  ASSERT_TRUE(kube_test::eventually([&] { return recorded_lines() >= applied_traced_kinds; }, std::chrono::seconds(20)))
+      << recorded_lines() << " of " << applied_traced_kinds << " lines recorded";
+  recorder.signal(SIGINT);
+  auto recorded = recorder.wait(std::chrono::seconds(10));
+  ASSERT_EQ(recorded.exit_code, 0) << recorded.err;
+  const std::string replayed = cluster.dir() + "/replayed.jsonl";
+  auto replay = kube_test::run_process({PIPETRACE_BINARY, "replay", recording, webhook_recording, "-o", "jsonl:" + replayed,
+                                        "--print", "none"},
+                                       cluster.dir(), std::chrono::seconds(30));
+  ASSERT_EQ(replay.exit_code, 0) << replay.err;
+  std::map<std::string, std::string> from_recording;
+  std::istringstream replayed_lines(kube_test::ChildProcess::read_text(replayed));
+  for (std::string l; std::getline(replayed_lines, l);) {
+    OtlpDecodeResult decoded = decode_otlp_json(l);
+    ASSERT_TRUE(decoded.ok()) << decoded.error;
+    for (const auto& batch : decoded.batches) {
+      for (const Span& s : batch.spans) {
+        from_recording[s.span_id.hex()] = s.parent_span_id.empty() ? "" : s.parent_span_id.hex();
+      }
+    }
+  }
+  std::size_t compared = 0;
+  for (const auto& [span, parent] : expected_parents) {
+    auto live = received.find(span);
+    auto again = from_recording.find(span);
+    if (live == received.end()) continue;  // already reported above
+    ASSERT_NE(again, from_recording.end()) << "span " << span << " received live but not from the recording";
+    EXPECT_EQ(again->second, live->second) << "span " << span;
+    ++compared;
+  }
+  EXPECT_EQ(compared, expected_parents.size());
 }
 
 }  // namespace
