@@ -216,6 +216,21 @@ void Tracer::observe(const ObservedEvent& event) {
   settle(*n);
 }
 
+bool Tracer::waiting_for_pod(Node& n) {
+  // A finished TaskRun puts its steps under its pod's span; in a live
+  // cluster the pod's watch may lag the TaskRun's, so the TaskRun waits for
+  // the pod (bounded, like a child waits for its parent) rather than put its
+  // steps under a different parent depending on timing.
+  const auto* tr = std::get_if<TaskRunRecord>(&n.record);
+  if (tr == nullptr || tr->pod_name.empty()) return false;
+  if (find({"Pod", n.key.ns, tr->pod_name}) != nullptr) return false;
+  TimeNs since = n.last_observed != 0 ? n.last_observed : n.first_observed;
+  if (since != 0 && clock_.now() - since >= options_.parent_wait) return false;
+  auto& bucket = waiting_on_[kind_name("Pod", tr->pod_name)];
+  if (std::find(bucket.begin(), bucket.end(), &n) == bucket.end()) bucket.push_back(&n);
+  return true;
+}
+
 void Tracer::wait_for_parent(Node& n) {
   auto note = [&](const std::string& kind, const std::string& name) {
     auto& bucket = waiting_on_[kind_name(kind, name)];
@@ -237,20 +252,20 @@ void Tracer::settle(Node& changed) {
       wait_for_parent(*n);
       continue;
     }
-    if (!was_resolved || n == &changed) {
+    if (!was_resolved || n == &changed || n->key.kind == "Pod") {
       auto waiters = waiting_on_.find(kind_name(n->key.kind, n->key.name));
       if (waiters != waiting_on_.end()) {
         std::vector<Node*> list = std::move(waiters->second);
         waiting_on_.erase(waiters);
         for (Node* w : list) {
-          if (!w->resolved && std::find(work.begin(), work.end(), w) == work.end()) work.push_back(w);
+          if (!w->emitted && std::find(work.begin(), work.end(), w) == work.end()) work.push_back(w);
         }
       }
     }
   }
   for (Node* n : work) {
     if (n->resolved && !n->emitted && n->key.kind != kWebhookKind &&
-        (is_finished(n->record) || n->deleted_at != 0)) {
+        (is_finished(n->record) || n->deleted_at != 0) && !waiting_for_pod(*n)) {
       emit(*n, false);
     }
   }
@@ -444,7 +459,7 @@ void Tracer::emit_ready(bool final) {
         bool open_children = std::any_of(n->children.begin(), n->children.end(), [](Node* c) { return !c->emitted; });
         if (open_children || n->children.empty()) continue;
         if (now - std::max(n->last_observed, n->subtree_end) < options_.root_linger) continue;
-      } else if (!is_finished(n->record) && n->deleted_at == 0) {
+      } else if ((!is_finished(n->record) && n->deleted_at == 0) || waiting_for_pod(*n)) {
         continue;
       }
     }

@@ -75,6 +75,7 @@ class Tracer {
   void emit_ready(bool final);
   void settle(Node& changed);
   void wait_for_parent(Node& node);
+  bool waiting_for_pod(Node& node);
   void build(Node& node, bool final, std::vector<Span>& out);
   void deliver(std::vector<Span>& spans);
 

@@ -381,9 +381,38 @@ TEST(TracerLive, UnfinishedResourcesAreNotEmittedUntilTheyFinish) {
   tracer.observe(events[1]);
   tracer.observe(events[2]);
   tracer.observe(ev(tr, kT0 + 6 * kSec));
+  tracer.observe(events[4]);  // its pod
   EXPECT_EQ(sink.named("TaskRun build"), nullptr);
   tracer.observe(events[3]);
   EXPECT_NE(sink.named("TaskRun build"), nullptr);
+}
+
+TEST(TracerLive, AFinishedTaskRunWaitsForItsPodSoStepsGoUnderIt) {
+  auto events = scenario();
+  CollectingSink sink;
+  ManualClock clock(kT0 + 100 * kSec);
+  Tracer tracer({}, sink, clock);
+  for (int i : {0, 1, 2, 3}) tracer.observe(events[i]);  // the TaskRun finished; its pod's watch lags
+  EXPECT_EQ(sink.named("TaskRun build"), nullptr);
+  tracer.observe(events[4]);
+  const Span* pod = sink.named("Pod run-1-build-pod");
+  const Span* step = sink.named("step test");
+  ASSERT_TRUE(pod && step);
+  EXPECT_EQ(step->parent_span_id, pod->span_id);
+}
+
+TEST(TracerLive, ATaskRunWhosePodNeverComesIsEmittedAfterTheWait) {
+  auto events = scenario();
+  CollectingSink sink;
+  ManualClock clock(kT0);
+  Tracer tracer({}, sink, clock);
+  for (int i : {0, 1, 2, 3}) tracer.observe(events[i]);
+  clock.set(kT0 + 6 * kSec + TracerOptions{}.parent_wait);
+  tracer.tick();
+  const Span* task = sink.named("TaskRun build");
+  const Span* step = sink.named("step test");
+  ASSERT_TRUE(task && step);
+  EXPECT_EQ(step->parent_span_id, task->span_id);
 }
 
 }  // namespace
