@@ -18,7 +18,7 @@ build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	scripts/run-demo $(BUILD_DIR)/pipetrace
+	scripts/run-demo $(BUILD_DIR)/src/pipetrace
 
 test: build
 	scripts/run-tests $(BUILD_DIR)
