@@ -11,6 +11,7 @@
 
 #include "cli/record_command.h"
 #include "cli/analyze_command.h"
+#include "cli/json_log_formatter.h"
 #include "cli/replay_command.h"
 #include "cli/serve_command.h"
 #include "cli/ui_command.h"
@@ -33,7 +34,7 @@ int run_cli(int argc, char** argv) {
   app.parse_complete_callback([&] {
     spdlog::set_level(spdlog::level::from_str(log_level));
     if (log_format == "json") {
-      spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":"%v"})", spdlog::pattern_time_type::utc);
+      spdlog::set_formatter(make_json_log_formatter());
     } else {
       spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
     }
