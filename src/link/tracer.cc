@@ -313,19 +313,17 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
       break;
     }
   }
-  if (parent == nullptr && !node.parents.event_guid.empty()) {
-    Node* webhook = find({kWebhookKind, "", node.parents.event_guid});
-    bool waited_enough = final || node.parents.keys.empty() ||
-                         (node.first_observed != 0 && clock_.now() - node.first_observed >= options_.parent_wait);
-    if (webhook == nullptr && waited_enough) webhook = synthesize_root(node.parents.event_guid);
-    if (webhook != nullptr && (waited_enough || !node.parents.keys.empty())) {
-      if (waited_enough && resolve(*webhook, final, depth + 1)) parent = webhook;
-    }
-  }
   if (parent == nullptr) {
+    // The preferred parents are not (yet) there. Live, keep waiting until the
+    // bound; then, or at end of input, fall back to the event GUID's root.
     bool waited_enough = final || node.parents.keys.empty() ||
                          (node.first_observed != 0 && clock_.now() - node.first_observed >= options_.parent_wait);
     if (!waited_enough) return false;
+    if (!node.parents.event_guid.empty()) {
+      Node* webhook = find({kWebhookKind, "", node.parents.event_guid});
+      if (webhook == nullptr) webhook = synthesize_root(node.parents.event_guid);
+      if (webhook != nullptr && resolve(*webhook, final, depth + 1)) parent = webhook;
+    }
   }
 
   TraceId adopted_trace;
