@@ -11,6 +11,7 @@
 
 #include "cli/record_command.h"
 #include "cli/analyze_command.h"
+#include "cli/docs_command.h"
 #include "cli/json_log_formatter.h"
 #include "cli/replay_command.h"
 #include "cli/serve_command.h"
@@ -46,6 +47,7 @@ int run_cli(int argc, char** argv) {
   register_analyze_command(app);
   register_record_command(app);
   register_serve_command(app);
+  register_docs_command(app);  // last: it documents the others
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

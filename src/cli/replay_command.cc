@@ -93,6 +93,7 @@ int run_replay(const ReplayOptions& opts) {
     total.events += s.events;
     total.ignored += s.ignored;
     total.problems += s.problems;
+    if (s.unreadable) status = 1;
   }
   tracer.flush();
   TracerStats stats = tracer.stats();
@@ -101,6 +102,7 @@ int run_replay(const ReplayOptions& opts) {
                "{} events about objects never seen",
                total.events, opts.inputs.size(), counting.spans, counting.roots, counting.errors, total.ignored,
                total.problems, stats.synthesized_roots, stats.orphan_events);
+  if (status != 0) spdlog::error("replay: at least one input could not be read (see above); its trace may be incomplete");
   return status;
 }
 

@@ -18,7 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/admission_flags.h"
 #include "cli/output_spec.h"
+#include "cli/serve_config_file.h"
+#include "cli/spool_flags.h"
+#include "cli/gitops_flags.h"
 #include "serve/serve_config.h"
 #include "serve/serve_service.h"
 #include "sinks/otlp_output.h"
@@ -55,11 +59,17 @@ struct ServeFlags {
   bool no_watch = false;
   bool no_annotate = false;
   std::string resync_interval = "5m";
-  std::string child_pr_delay = "0s";
 
   std::string cluster = "default";
   std::string parent_wait = "120s";
   std::string root_linger = "60s";
+  std::string event_grace = "5s";
+
+  AdmissionFlags admission;
+
+  SpoolFlags spool;
+
+  GitopsFlags gitops;
 };
 
 // A secret file's content without the trailing newline editors add.
@@ -200,14 +210,20 @@ int run_serve(const ServeFlags& flags) {
   config.tracer.cluster = flags.cluster;
   config.tracer.parent_wait = age_flag(flags.parent_wait, "--parent-wait").count() * 1000000000LL;
   config.tracer.root_linger = age_flag(flags.root_linger, "--root-linger").count() * 1000000000LL;
+  config.tracer.event_grace = age_flag(flags.event_grace, "--event-grace").count() * 1000000000LL;
   config.batching.schedule_delay = std::chrono::milliseconds(flags.batch_delay_ms);
-  age_flag(flags.child_pr_delay, "--child-pr-delay");  // accepted for drop-in compatibility; not used yet
 
   if (!flags.no_store) config.data_dir = flags.data_dir;
   config.ui.trace_url_template = flags.trace_url_template;
   configure_outputs(flags, config);
   if (flags.no_store && !config.data_dir.empty() && config.data_dir == flags.data_dir) config.data_dir.clear();
   configure_watches(flags, config);
+  if (std::string err = apply_admission_flags(flags.admission, config); !err.empty()) refuse(err);
+  if (std::string err = apply_spool_flags(flags.spool, flags.data_dir, config); !err.empty()) refuse(err);
+  if (std::string err = apply_gitops_flags(flags.gitops, flags.trace_url_template, flags.data_dir, flags.listen_addr, config);
+      !err.empty()) {
+    refuse(err);
+  }
 
   // Signals are taken by sigwait below; blocking them before any thread
   // starts keeps them off the server's and watchers' threads.
@@ -244,8 +260,9 @@ void register_serve_command(CLI::App& app) {
       "Exporter settings also come from the standard OTEL_EXPORTER_OTLP_[TRACES_]* variables (ENDPOINT, PROTOCOL,\n"
       "HEADERS, COMPRESSION, TIMEOUT, CERTIFICATE, CLIENT_KEY, CLIENT_CERTIFICATE, INSECURE), OTEL_SERVICE_NAME,\n"
       "OTEL_RESOURCE_ATTRIBUTES, TRACES_EXPORTER_TYPE/TRACES_EXPORTER_ENDPOINT, and the deprecated\n"
-      "OTEL_EXPORTER_JAEGER_ENDPOINT/USER/PASSWORD. Flags win over variables. Plain text is only sent to loopback\n"
-      "addresses and in-cluster service names; any other plain-text endpoint refuses start-up.\n"
+      "OTEL_EXPORTER_JAEGER_ENDPOINT/USER/PASSWORD. Flags win over the --config file, which wins over variables.\n"
+      "Plain text is only sent to loopback addresses and in-cluster service names; any other plain-text endpoint\n"
+      "refuses start-up.\n"
       "Endpoints: POST /lighthouse/events, /hooks/github, /hooks/gitlab; GET /healthz, /readyz, /metrics; the UI at /.");
 
   const char* listening = "Listening";
@@ -297,12 +314,13 @@ void register_serve_command(CLI::App& app) {
       ->group(exporting);
 
   const char* store = "Store and UI";
-  cmd->add_option("--data-dir", flags->data_dir, "Directory of the embedded trace store (served by the UI at /)")
+  cmd->add_option("--data-dir", flags->data_dir, "Directory of all state: the embedded trace store (served by the UI at /) and the OTLP spool (DIR/spool)")
       ->capture_default_str()
       ->group(store);
   cmd->add_flag("--no-store", flags->no_store, "Keep no traces locally (and serve no UI)")->group(store);
   cmd->add_option("--trace-url-template", flags->trace_url_template,
-                  "Link from the UI to another backend; {traceId} is replaced")
+                  "Link from the UI and from PR comments to another backend (Grafana, Tempo, Jaeger); "
+                  "{traceId} is replaced")
       ->group(store);
 
   const char* kubernetes = "Kubernetes";
@@ -329,10 +347,6 @@ void register_serve_command(CLI::App& app) {
                   "How long one watch stays open before it is resumed (90s, 5m, ...)")
       ->capture_default_str()
       ->group(kubernetes);
-  cmd->add_option("--child-pr-delay", flags->child_pr_delay,
-                  "Accepted for compatibility with the Lighthouse telemetry plugin; not used yet")
-      ->capture_default_str()
-      ->group(kubernetes);
 
   const char* tracing = "Tracing";
   cmd->add_option("--cluster", flags->cluster, "Cluster name, part of every resource's identity")
@@ -345,6 +359,18 @@ void register_serve_command(CLI::App& app) {
                   "How long a trace root stays open after its last child finished, for late children")
       ->capture_default_str()
       ->group(tracing);
+  cmd->add_option("--event-grace", flags->event_grace,
+                  "How long a finished resource's span is held for Kubernetes Events that lag it (0s: emit at once)")
+      ->capture_default_str()
+      ->envname("PIPETRACE_EVENT_GRACE")
+      ->group(tracing);
+  add_serve_config_file(app, *cmd);
+
+  add_spool_flags(*cmd, flags->spool);
+
+  add_gitops_flags(*cmd, flags->gitops);
+
+  add_admission_flags(*cmd, flags->admission);
 
   cmd->callback([flags] {
     int rc = run_serve(*flags);

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "model/clock.h"
+#include "serve/exclusive_port.h"
 #include "store/store_options.h"
 #include "store/trace_store.h"
 #include "ui/web_ui.h"
@@ -90,6 +91,7 @@ int run_ui(const UiCommandOptions& opts) {
 
   SystemClock clock;
   httplib::Server server;
+  bind_port_exclusively(server);
   // Slow clients on a busy laptop: the library's 5 s default cuts them off.
   server.set_read_timeout(30, 0);
   server.set_write_timeout(30, 0);

@@ -83,8 +83,10 @@ void collect(const YAML::Node& list, const char* body_key, const std::string& fi
     if (!item.IsMap()) continue;
     std::string name = scalar(item, "name");
     if (name.empty() || into.count(name)) continue;
+    // Not a map ("context: lab"): kept as an empty one, since reading a key
+    // of a scalar throws; what it lacks is then reported by name.
     YAML::Node body = item[body_key];
-    into[name] = Entry{body ? body : YAML::Node(YAML::NodeType::Map), file};
+    into[name] = Entry{body && body.IsMap() ? body : YAML::Node(YAML::NodeType::Map), file};
   }
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "extract/records.h"
+#include "link/waiting_phases.h"
 #include "model/span.h"
 
 namespace pipetrace {
@@ -25,6 +26,7 @@ struct SpanPlacement {
   bool unfinished = false;    // emitted at end of input without having finished
   TimeNs children_end = 0;    // latest end among the resource's descendants (roots cover them)
   const std::vector<EventRecord>* events = nullptr;  // Kubernetes events about this object
+  const WaitHistory* waits = nullptr;                // waiting phases observed before it ran (live watches)
   // Tekton steps are reported by both the TaskRun and its pod: the TaskRun
   // owns the step spans and puts them under the pod span when the pod is known.
   SpanId pod_span_id;                       // TaskRun: its pod's span, when the pod is known

@@ -2,6 +2,7 @@
 #include "link/span_parts.h"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 #include "model/ids.h"
@@ -119,6 +120,36 @@ void add_k8s_events(Span& s, const std::vector<EventRecord>* events) {
     }
     s.events.push_back(std::move(ev));
   }
+}
+
+void add_observed_waits(const SpanPlacement& p, Span& s, std::vector<Span>& out) {
+  if (p.waits == nullptr || p.waits->empty()) return;
+  const WaitHistory waits = wait_transitions(*p.waits);
+  std::map<std::string, int> seen;  // reason -> phases of it so far: the ordinal in the span ID
+  for (std::size_t i = 0; i < waits.size(); ++i) {
+    const WaitTransition& w = waits[i];
+    if (w.reason.empty()) continue;
+    int ordinal = seen[w.reason]++;
+    SpanEvent ev;
+    ev.time = w.at;
+    ev.name = w.reason;
+    ev.attributes.push_back({"pipetrace.wait.reason", w.reason});
+    ev.attributes.push_back({"pipetrace.time.source", std::string("observed")});
+    s.events.push_back(std::move(ev));
+
+    bool open = i + 1 == waits.size();
+    TimeNs end = open ? std::max(s.end, w.at) : waits[i + 1].at;
+    Span c = child_span(s, derive_span_id({p.cluster, "wait", p.span_id.hex(), w.reason, std::to_string(ordinal)}),
+                        wait_phase_name(w.reason), w.at, end);
+    add(c, "pipetrace.wait.kind", wait_kind_of(w.reason));
+    add(c, "pipetrace.wait.reason", w.reason);
+    add(c, "pipetrace.time.source", "observed");
+    if (open && p.unfinished) add_bool(c, "pipetrace.span.incomplete", true);
+    out.push_back(std::move(c));
+  }
+  // Kubernetes events and observed phases interleave in time.
+  std::stable_sort(s.events.begin(), s.events.end(),
+                   [](const SpanEvent& a, const SpanEvent& b) { return a.time < b.time; });
 }
 
 void add_stage_spans(const SpanPlacement& p, const Span& parent, const std::vector<StageRecord>& stages,

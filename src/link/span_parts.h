@@ -34,6 +34,11 @@ void add_queue_span(const SpanPlacement& p, const Span& parent, TimeNs created, 
 // A step span (Tekton step, container, activity step) under `parent`.
 Span step_span(const Span& parent, const SpanId& id, const StepRecord& step);
 
+// Adds the observed waiting phases (p.waits): a span event on `s` at each
+// phase's first observation, and a child span per phase until the next
+// observed change (or the end of `s` when none came).
+void add_observed_waits(const SpanPlacement& p, Span& s, std::vector<Span>& out);
+
 // Adds the Kubernetes events as span events of `s`, sorted by time.
 void add_k8s_events(Span& s, const std::vector<EventRecord>* events);
 

@@ -114,6 +114,7 @@ void pod(const PodRecord& r, const SpanPlacement& p, std::vector<Span>& out) {
     children.push_back(std::move(w));
   }
   add_image_pull_spans(p, s, children);
+  add_observed_waits(p, s, children);
 
   std::string tr_name, tr_ns = r.meta.ns, tr_uid;
   if (const std::string* l = find_value(r.meta.labels, "tekton.dev/taskRun")) tr_name = *l;

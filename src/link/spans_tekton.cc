@@ -17,6 +17,7 @@ void pipeline_run(const PipelineRunRecord& r, const SpanPlacement& p, std::vecto
   apply_outcome(s, tekton_outcome(r.succeeded, r.spec_status), "cicd.pipeline.result");
   std::vector<Span> children;
   add_queue_span(p, s, r.meta.created, r.start, children);
+  add_observed_waits(p, s, children);
   out.push_back(std::move(s));
   out.insert(out.end(), std::make_move_iterator(children.begin()), std::make_move_iterator(children.end()));
 }
@@ -36,6 +37,7 @@ void task_run(const TaskRunRecord& r, const SpanPlacement& p, std::vector<Span>&
 
   std::vector<Span> children;
   add_queue_span(p, s, r.meta.created, r.start, children);
+  add_observed_waits(p, s, children);
   // Steps go under the pod span when the pod is known (job -> run -> task ->
   // pod -> step); their times come from the TaskRun, which reports them
   // even after the pod is gone.

@@ -21,6 +21,8 @@ struct Tracer::Node {
   TimeNs last_observed = 0;
   TimeNs deleted_at = 0;
   TimeNs emitted_at = 0;
+  TimeNs ready_at = 0;  // when it was first ready to emit (the event grace runs from here)
+  bool ready = false;
   bool emitted = false;
   bool resolved = false;
   bool resolving = false;  // cycle guard
@@ -33,6 +35,7 @@ struct Tracer::Node {
   std::vector<SpanLink> links;
   std::vector<Node*> children;
   std::vector<EventRecord> events;  // Kubernetes events about this object
+  WaitHistory waits;                // observed waiting phases (reason + first-seen time each)
   TimeNs subtree_end = 0;           // latest end among emitted descendants
 };
 
@@ -166,6 +169,11 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key)
     if (n->first_observed == 0 || event.observed_at < n->first_observed) n->first_observed = event.observed_at;
     n->last_observed = std::max(n->last_observed, event.observed_at);
   }
+  if (options_.defer_until_flush) {
+    note_wait_observation(n->waits, waiting_reason(event.record), event.observed_at);
+  } else {
+    note_wait(n->waits, waiting_reason(event.record), event.observed_at);
+  }
   if (event.type == WatchType::Deleted) {
     TimeNs at = event.observed_at != 0 ? event.observed_at : latest_time_of(event.record);
     if (n->deleted_at == 0 || (at != 0 && at < n->deleted_at)) n->deleted_at = at;
@@ -179,6 +187,13 @@ void Tracer::add_event(const EventRecord& full, TimeNs observed_at) {
   ResourceKey target{full.involved.kind, full.involved.ns, full.involved.name};
   Node* n = find(target);
   std::vector<EventRecord>* list = nullptr;
+  if (n != nullptr && n->emitted) {
+    // Its span is gone; raise --event-grace when this count grows.
+    ++stats_.late_events;
+    spdlog::debug("tracer: event {} about {} came after its span was emitted; not attached", e.meta.name,
+                  n->key.to_string());
+    return;
+  }
   if (n != nullptr) {
     list = &n->events;
   } else {
@@ -231,6 +246,16 @@ bool Tracer::waiting_for_pod(Node& n) {
   return true;
 }
 
+bool Tracer::in_event_grace(Node& n) {
+  if (options_.event_grace <= 0) return false;
+  TimeNs now = clock_.now();
+  if (!n.ready) {
+    n.ready = true;
+    n.ready_at = now;
+  }
+  return now - n.ready_at < options_.event_grace;
+}
+
 void Tracer::wait_for_parent(Node& n) {
   auto note = [&](const std::string& kind, const std::string& name) {
     auto& bucket = waiting_on_[kind_name(kind, name)];
@@ -265,7 +290,7 @@ void Tracer::settle(Node& changed) {
   }
   for (Node* n : work) {
     if (n->resolved && !n->emitted && n->key.kind != kWebhookKind &&
-        (is_finished(n->record) || n->deleted_at != 0) && !waiting_for_pod(*n)) {
+        (is_finished(n->record) || n->deleted_at != 0) && !waiting_for_pod(*n) && !in_event_grace(*n)) {
       emit(*n, false);
     }
   }
@@ -385,6 +410,7 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   p.unfinished = !finished && node.deleted_at == 0;
   p.children_end = node.subtree_end;
   p.events = &node.events;
+  p.waits = &node.waits;
   if (const auto* tr = std::get_if<TaskRunRecord>(&node.record)) {
     Node* pod = nullptr;
     for (Node* c : node.children) {
@@ -457,7 +483,7 @@ void Tracer::emit_ready(bool final) {
         bool open_children = std::any_of(n->children.begin(), n->children.end(), [](Node* c) { return !c->emitted; });
         if (open_children || n->children.empty()) continue;
         if (now - std::max(n->last_observed, n->subtree_end) < options_.root_linger) continue;
-      } else if ((!is_finished(n->record) && n->deleted_at == 0) || waiting_for_pod(*n)) {
+      } else if ((!is_finished(n->record) && n->deleted_at == 0) || waiting_for_pod(*n) || in_event_grace(*n)) {
         continue;
       }
     }
@@ -519,6 +545,12 @@ void Tracer::flush() {
     deferred_.clear();
   }
   sink_.flush();
+}
+
+std::optional<Tracer::Placement> Tracer::resolved_placement(const ResourceKey& key) const {
+  const Node* n = find(key);
+  if (n == nullptr || !n->resolved) return std::nullopt;
+  return Placement{n->trace_id, n->span_id};
 }
 
 TracerStats Tracer::stats() const {

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,6 +27,10 @@ struct TracerOptions {
   // How long a root stays open after its last descendant finished, for late
   // children (a second job of the same event). Live only.
   TimeNs root_linger = 60LL * 1000000000;
+  // How long a finished resource's span is held before it is emitted, so
+  // that Kubernetes Events lagging its completion (often a second or more)
+  // are still attached. Live only: flush() emits at once.
+  TimeNs event_grace = 0;
   // Emitted resources are forgotten this long after emission (children that
   // come later still find their parent meanwhile).
   TimeNs retain_after_emit = 30LL * 60 * 1000000000;
@@ -44,6 +49,7 @@ struct TracerStats {
   std::size_t synthesized_roots = 0;
   std::size_t orphan_events = 0;   // events whose object was never seen
   std::size_t evicted = 0;         // given up on because of a bound
+  std::size_t late_events = 0;     // events about an object whose span was already emitted (not attached)
 };
 
 class Tracer {
@@ -63,6 +69,15 @@ class Tracer {
 
   TracerStats stats() const;
 
+  // Where a resource was placed, if the tracer holds it and has resolved
+  // it (a resolution is final); nullopt otherwise. The admission webhook
+  // asks this of a task pod's TaskRun and PipelineRun before the pod exists.
+  struct Placement {
+    TraceId trace_id;
+    SpanId span_id;
+  };
+  std::optional<Placement> resolved_placement(const ResourceKey& key) const;
+
   struct Node;
 
  private:
@@ -76,6 +91,7 @@ class Tracer {
   void settle(Node& changed);
   void wait_for_parent(Node& node);
   bool waiting_for_pod(Node& node);
+  bool in_event_grace(Node& node);
   void build(Node& node, bool final, std::vector<Span>& out);
   void deliver(std::vector<Span>& spans);
 

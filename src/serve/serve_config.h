@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "admission/admission_options.h"
+#include "gitops/gitops_settings.h"
 #include "kube/kind_watcher.h"
 #include "kube/kube_config.h"
 #include "kube/resource_kind.h"
@@ -18,6 +20,7 @@
 #include "sinks/batching_span_sink.h"
 #include "sinks/otlp_exporter_options.h"
 #include "sinks/span_sink.h"
+#include "spool/spool_options.h"
 #include "ui/ui_options.h"
 
 namespace pipetrace::serve {
@@ -50,6 +53,11 @@ struct ServeConfig {
   std::vector<std::unique_ptr<SpanSink>> other_sinks;  // -o jsonl:..., already opened
 
   std::string data_dir;  // the embedded store; "" = none
+  // The durable spool in front of the OTLP exporters (docs/spool.md):
+  // DIR/spool of --data-dir; "" = export from memory (--no-spool).
+  std::string spool_dir;
+  spool::SpoolOptions spool;  // its directory is set per exporter
+  std::chrono::seconds spool_dedupe_window{48 * 3600};  // how long spooled span IDs are remembered
   UiOptions ui;          // the UI and its API, mounted when the store is on
 
   // Watching: none when `kube` is unset (--no-watch).
@@ -57,6 +65,13 @@ struct ServeConfig {
   std::vector<kube::WatchedKind> kinds;
   kube::WatchOptions watch;
   bool annotate = false;  // write traceparent back onto PipelineRuns (needs `kube`)
+
+  // GitOps promotion traces across PRs, with the PR comment (docs/gitops.md).
+  gitops::GitopsSettings gitops;
+
+  // The pod admission webhook (docs/admission.md): its own HTTPS listener,
+  // off unless enabled. Its cluster and watched kinds are taken from above.
+  admission::AdmissionOptions admission;
 };
 
 }  // namespace pipetrace::serve

@@ -66,10 +66,22 @@ void ServeMetrics::add_batching_sink(const BatchingSpanSink* sink) {
   batching_sinks_.push_back(sink);
 }
 
+void ServeMetrics::add_span_counter_source(std::function<BatchingCounters()> source) {
+  std::lock_guard lock(mutex_);
+  span_counter_sources_.push_back(std::move(source));
+}
+
+void ServeMetrics::add_scrape_hook(std::function<void()> hook) {
+  std::lock_guard lock(mutex_);
+  scrape_hooks_.push_back(std::move(hook));
+}
+
 void ServeMetrics::refresh_span_counters() {
   BatchingCounters total;
-  for (const BatchingSpanSink* sink : batching_sinks_) {
-    BatchingCounters c = sink->counters();
+  std::vector<BatchingCounters> sources;
+  for (const BatchingSpanSink* sink : batching_sinks_) sources.push_back(sink->counters());
+  for (const auto& source : span_counter_sources_) sources.push_back(source());
+  for (const BatchingCounters& c : sources) {
     total.exported += c.exported;
     total.failed += c.failed;
     total.dropped += c.dropped;
@@ -91,6 +103,7 @@ std::string ServeMetrics::render() {
     std::lock_guard lock(mutex_);
     refresh_span_counters();
     if (queue_depth_source_) queue_depth_->Set(static_cast<double>(queue_depth_source_()));
+    for (const auto& hook : scrape_hooks_) hook();
   }
   prometheus::TextSerializer serializer;
   return serializer.Serialize(registry_->Collect());

@@ -44,6 +44,13 @@ class ServeMetrics {
   // Read at every scrape: the queue depth and the batching sinks' counters.
   void set_queue_depth_source(std::function<std::size_t()> source);
   void add_batching_sink(const BatchingSpanSink* sink);
+  // Other senders' totals for pipetrace_spans_total (the spool's), read at
+  // every scrape like the batching sinks'.
+  void add_span_counter_source(std::function<BatchingCounters()> source);
+  // Run at every scrape before rendering: other components' series.
+  void add_scrape_hook(std::function<void()> hook);
+  // Where other components register their families.
+  prometheus::Registry& registry() { return *registry_; }
 
   // The registry in Prometheus text exposition format.
   std::string render();
@@ -62,6 +69,8 @@ class ServeMetrics {
   std::mutex mutex_;  // guards what follows
   std::function<std::size_t()> queue_depth_source_;
   std::vector<const BatchingSpanSink*> batching_sinks_;
+  std::vector<std::function<BatchingCounters()>> span_counter_sources_;
+  std::vector<std::function<void()>> scrape_hooks_;
   BatchingCounters reported_;  // totals already added to the span counters
 };
 

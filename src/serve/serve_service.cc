@@ -4,11 +4,18 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "admission/admission_server.h"
 #include "model/ids.h"
+#include "gitops/gitops_worker.h"
 #include "serve/annotation_writer.h"
 #include "serve/event_queue.h"
+#include "serve/exclusive_port.h"
 #include "serve/health_tracking_exporter.h"
 #include "serve/span_observer_sink.h"
+#include "serve/spool_wiring.h"
+#include "serve/tracer_trace_lookup.h"
 #include "serve/tracer_worker.h"
 #include "serve/watch_feed.h"
 #include "serve/webhook_endpoints.h"
@@ -45,7 +52,12 @@ std::string ServeService::start() {
   queue_ = std::make_unique<EventQueue>(config_.queue_capacity);
   metrics_.set_queue_depth_source([queue = queue_.get()] { return queue->depth(); });
 
+  if (!config_.spool_dir.empty()) {
+    std::string error = add_spooled_outputs(config_, metrics_, clock_, sinks_, exporters_);
+    if (!error.empty()) return error;
+  }
   for (const OtlpExporterOptions& options : config_.otlp) {
+    if (!config_.spool_dir.empty()) break;  // spooled above
     auto exporter = std::make_unique<HealthTrackingExporter>(make_otlp_exporter(options));
     exporters_.push_back(exporter.get());
     spdlog::info("serve: exporting spans to {}", exporter->describe());
@@ -72,9 +84,18 @@ std::string ServeService::start() {
       annotations_->request(run.ns, run.name, format_traceparent(run.span->trace_id, run.span->span_id));
     }
   });
-  tracer_ = std::make_unique<TracerWorker>(config_.tracer, *observer_, clock_, *queue_, config_.tick_interval);
+  SpanSink* traced = observer_.get();
+  if (config_.gitops.enabled) {  // PR events and CI spans also feed the GitOps PR graph
+    gitops_ = std::make_unique<gitops::GitopsWorker>(config_.gitops, config_.tracer.resource, *fan_out_, clock_);
+    if (std::string err = gitops_->start(); !err.empty()) return err;
+    gitops_tap_ = std::make_unique<gitops::GitopsSpanTap>(*observer_, *gitops_);
+    traced = gitops_tap_.get();
+  }
+  tracer_ = std::make_unique<TracerWorker>(config_.tracer, *traced, clock_, *queue_, config_.tick_interval);
+  if (gitops_) tracer_->set_event_observer([gitops = gitops_.get()](const ObservedEvent& e) { gitops->offer(e); });
 
   server_ = std::make_unique<httplib::Server>();
+  bind_port_exclusively(*server_);
   server_->set_read_timeout(static_cast<time_t>(config_.read_timeout.count()), 0);
   server_->set_write_timeout(static_cast<time_t>(config_.write_timeout.count()), 0);
   server_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
@@ -97,6 +118,9 @@ std::string ServeService::start() {
            ": the address is in use or not available here (--listen-addr)";
   }
 
+  if (config_.admission.enabled) {
+    if (std::string err = start_admission(); !err.empty()) return err;
+  }
   tracer_->start();
   if (config_.kube) {
     watches_ = std::make_unique<WatchFeed>(*config_.kube, config_.kinds, config_.watch, *queue_, metrics_);
@@ -106,6 +130,16 @@ std::string ServeService::start() {
   server_thread_ = std::thread([this] { server_->listen_after_bind(); });
   started_ = true;
   return "";
+}
+
+std::string ServeService::start_admission() {
+  admission::AdmissionOptions options = config_.admission;
+  options.cluster = config_.tracer.cluster;  // step span IDs must be the tracer's
+  options.task_runs_watched = config_.kube && std::any_of(config_.kinds.begin(), config_.kinds.end(),
+                                                          [](const auto& kind) { return kind.name == "taskruns"; });
+  admission_lookup_ = std::make_unique<TracerTraceLookup>(*tracer_);
+  admission_ = std::make_unique<admission::AdmissionServer>(options, admission_lookup_.get());
+  return admission_->start();
 }
 
 void ServeService::mount_operations() {
@@ -138,11 +172,13 @@ void ServeService::stop() {
   if (!started_ || stopped_) return;
   stopped_ = true;
   spdlog::info("serve: stopping: no new deliveries, finishing what is queued");
+  if (admission_) admission_->stop();
   server_->stop();
   if (server_thread_.joinable()) server_thread_.join();
   if (watches_) watches_->stop();
   // The tracer drains the queue and flushes every sink (exporters included).
   tracer_->stop();
+  if (gitops_) gitops_->stop();  // after the tracer: its last spans may end a release run
   if (annotations_) annotations_->stop();
   spdlog::info("serve: stopped");
 }

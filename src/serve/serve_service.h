@@ -23,6 +23,16 @@ class StoreSink;
 class WebUi;
 }  // namespace pipetrace
 
+namespace pipetrace::admission {
+class AdmissionServer;
+class TraceLookup;
+}  // namespace pipetrace::admission
+
+namespace pipetrace::gitops {
+class GitopsWorker;
+class GitopsSpanTap;
+}  // namespace pipetrace::gitops
+
 namespace pipetrace::serve {
 
 class AnnotationWriter;
@@ -59,6 +69,7 @@ class ServeService {
 
  private:
   void mount_operations();
+  std::string start_admission();
 
   ServeConfig config_;
   SystemClock clock_;
@@ -70,11 +81,15 @@ class ServeService {
   std::unique_ptr<SpanSink> fan_out_;
   std::unique_ptr<SpanObserverSink> observer_;
   std::unique_ptr<AnnotationWriter> annotations_;
+  std::unique_ptr<gitops::GitopsWorker> gitops_;
+  std::unique_ptr<gitops::GitopsSpanTap> gitops_tap_;  // between the tracer and observer_
   std::unique_ptr<TracerWorker> tracer_;
   std::unique_ptr<WatchFeed> watches_;
   std::unique_ptr<WebhookEndpoints> webhooks_;
   std::unique_ptr<WebUi> web_ui_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<admission::TraceLookup> admission_lookup_;
+  std::unique_ptr<admission::AdmissionServer> admission_;
   std::thread server_thread_;
   int port_ = 0;
   std::atomic<bool> started_{false};

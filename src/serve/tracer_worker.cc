@@ -30,7 +30,9 @@ void TracerWorker::run() {
     if (wait.count() < 0) wait = std::chrono::milliseconds(0);
     std::optional<ObservedEvent> event = queue_.pop_for(wait);
     try {
+      std::lock_guard tracer_lock(tracer_mutex_);
       if (event) {
+        if (event_observer_) event_observer_(*event);
         tracer_.observe(*event);
         ++observed_;
       } else if (queue_.drained()) {
@@ -46,7 +48,15 @@ void TracerWorker::run() {
     }
   }
   spdlog::info("serve: flushing the tracer ({} events observed)", observed_.load());
+  std::lock_guard tracer_lock(tracer_mutex_);
   tracer_.flush();
+}
+
+std::optional<Tracer::Placement> TracerWorker::resolved_placement(const ResourceKey& key,
+                                                                  std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(tracer_mutex_, deadline);
+  if (!lock.owns_lock()) return std::nullopt;
+  return tracer_.resolved_placement(key);
 }
 
 }  // namespace pipetrace::serve

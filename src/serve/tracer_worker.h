@@ -6,6 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "link/tracer.h"
@@ -28,13 +31,25 @@ class TracerWorker {
 
   std::size_t observed() const { return observed_.load(); }
 
+  // Also shows each event to `observer` (on the worker's thread, before the
+  // tracer sees it); set before start(). The GitOps PR graph listens here.
+  void set_event_observer(std::function<void(const ObservedEvent&)> observer) { event_observer_ = std::move(observer); }
+
+  // Where the tracer placed a resource (Tracer::resolved_placement), asked
+  // from another thread (the admission webhook) between two events; nullopt
+  // as well when the tracer stays busy past `deadline`.
+  std::optional<Tracer::Placement> resolved_placement(const ResourceKey& key,
+                                                      std::chrono::steady_clock::time_point deadline);
+
  private:
   void run();
 
   Tracer tracer_;
+  std::timed_mutex tracer_mutex_;  // held by the worker while it works on the tracer
   EventQueue& queue_;
   std::chrono::milliseconds tick_interval_;
   std::atomic<std::size_t> observed_{0};
+  std::function<void(const ObservedEvent&)> event_observer_;
   std::thread thread_;
 };
 

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <type_traits>
 
+#include <google/protobuf/arena.h>
+
 #include "sinks/utf8_repair.h"
 
 namespace pipetrace {
@@ -103,19 +105,35 @@ void to_otlp_resource_spans(const SpanBatch& batch, const InstrumentationScope& 
   for (const Span& span : batch.spans) to_otlp_span(span, *scope_spans->add_spans());
 }
 
-opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest to_otlp_request(
-    std::span<const SpanBatch> batches, const InstrumentationScope& scope) {
-  opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
+namespace {
+
+void fill_request(std::span<const SpanBatch> batches, const InstrumentationScope& scope,
+                  opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request) {
   request.mutable_resource_spans()->Reserve(static_cast<int>(batches.size()));
   for (const SpanBatch& batch : batches) {
     to_otlp_resource_spans(batch, scope, *request.add_resource_spans());
   }
+}
+
+}  // namespace
+
+opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest to_otlp_request(
+    std::span<const SpanBatch> batches, const InstrumentationScope& scope) {
+  opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
+  fill_request(batches, scope, request);
   return request;
 }
 
 std::string encode_otlp_proto(std::span<const SpanBatch> batches, const InstrumentationScope& scope) {
+  // A request is thousands of small messages built once and thrown away:
+  // an arena turns their allocations into a few large blocks.
+  google::protobuf::Arena arena;
+  auto* request =
+      google::protobuf::Arena::CreateMessage<opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest>(
+          &arena);
+  fill_request(batches, scope, *request);
   std::string bytes;
-  to_otlp_request(batches, scope).SerializeToString(&bytes);
+  request->SerializeToString(&bytes);
   return bytes;
 }
 

@@ -73,7 +73,8 @@ void TreePrinterSink::consume(const SpanBatch& batch) {
     t.start = t.start == 0 ? s.start : std::min(t.start, s.start);
     t.end = std::max(t.end, s.end);
   }
-  for (auto& [trace_id, t] : traces) {
+  for (auto& [trace_id, view] : traces) {
+    TraceView& t = view;  // a plain reference: clang 14 cannot capture a structured binding
     std::map<SpanId, std::vector<const Span*>> children;
     std::vector<const Span*> tops;
     std::map<SpanId, const Span*> by_id;

@@ -7,10 +7,13 @@
 #include <cstring>
 #include <iostream>
 #include <iterator>
+#include <memory>
+#include <cstdio>
 
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include "sources/json_lines_splitter.h"
 #include "sources/json_unit_reader.h"
 #include "sources/read_context.h"
 #include "sources/recording_form.h"
@@ -23,27 +26,6 @@ namespace {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // The replay hot path: every line is read in place from the one buffer.
-void read_json_lines(const simdjson::padded_string& buffer, JsonUnitReader& units) {
-  const char* data = buffer.data();
-  const std::size_t size = buffer.size();
-  const std::size_t capacity = size + simdjson::SIMDJSON_PADDING;
-  std::size_t pos = 0;
-  std::size_t line = 0;
-  while (pos < size) {
-    const void* newline = std::memchr(data + pos, '\n', size - pos);
-    std::size_t end = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - data) : size;
-    ++line;
-    std::size_t begin = pos;
-    while (begin < end && is_space(data[begin])) ++begin;
-    std::size_t stop = end;
-    while (stop > begin && is_space(data[stop - 1])) --stop;
-    if (begin < stop) units.read(std::string_view(data + begin, stop - begin), capacity - begin, line);
-    pos = end + 1;
-  }
-}
-
-// One or several JSON documents, each of any layout (kubectl -o json, a
-// bare array, concatenated objects).
 void read_json_documents(const simdjson::padded_string& buffer, JsonUnitReader& units, ReadContext& context) {
   const char* data = buffer.data();
   const std::size_t capacity = buffer.size() + simdjson::SIMDJSON_PADDING;
@@ -119,7 +101,7 @@ ReadSummary read_buffer(const simdjson::padded_string& buffer, const std::string
     case RecordingForm::Empty:
       break;
     case RecordingForm::JsonLines:
-      read_json_lines(buffer, units);
+      read_json_lines(buffer.data(), buffer.size(), buffer.size() + simdjson::SIMDJSON_PADDING, units);
       break;
     case RecordingForm::JsonDocuments:
       read_json_documents(buffer, units, context);
@@ -140,26 +122,51 @@ RecordingReader::RecordingReader(EventHandler on_event, ProblemHandler on_proble
     : on_event_(std::move(on_event)), on_problem_(std::move(on_problem)) {}
 
 ReadSummary RecordingReader::read_file(const std::string& path) {
-  if (path == "-") {
-    std::string text(std::istreambuf_iterator<char>(std::cin), {});
-    return read_text(text, "<stdin>");
-  }
-  simdjson::padded_string buffer;
-  if (auto error = simdjson::padded_string::load(path).get(buffer); error != simdjson::SUCCESS) {
-    int saved_errno = errno;
+  const bool from_stdin = path == "-";
+  const std::string name = from_stdin ? "<stdin>" : path;
+  auto cannot_read = [&](const std::string& reason) {
     ReadSummary summary;
     summary.problems = 1;
-    std::string reason = "cannot read the file";
-    if (saved_errno != 0) reason += std::string(": ") + std::strerror(saved_errno);
-    if (on_problem_) on_problem_(ReadProblem{path, 0, std::move(reason), false});
+    summary.unreadable = true;
+    if (on_problem_) on_problem_(ReadProblem{name, 0, reason, false});
+    return summary;
+  };
+  std::FILE* file = from_stdin ? stdin : std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return cannot_read(std::string("cannot read the file: ") + std::strerror(errno));
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(from_stdin ? nullptr : file, &std::fclose);
+
+  // The form is told from the first chunk; only JSON lines can be split
+  // into chunks, the other forms are read whole.
+  std::string head(kChunkBytes, '\0');
+  std::size_t got = std::fread(head.data(), 1, head.size(), file);
+  if (std::ferror(file)) return cannot_read(std::string("cannot read the file: ") + std::strerror(errno));
+  head.resize(got);
+  if (got == kChunkBytes && detect_recording_form(head) == RecordingForm::JsonLines) {
+    ReadContext context(name, on_event_, on_problem_);
+    JsonUnitReader units(context);
+    std::string error;
+    if (read_json_lines_chunked(file, head, kChunkBytes, units, error)) return context.summary();
+    context.problem(0, error);
+    ReadSummary summary = context.summary();
+    summary.unreadable = true;
     return summary;
   }
-  return read_buffer(buffer, path, on_event_, on_problem_);
+  std::string rest;
+  char block[65536];
+  while ((got = std::fread(block, 1, sizeof block, file)) > 0) rest.append(block, got);
+  if (std::ferror(file)) return cannot_read(std::string("cannot read the file: ") + std::strerror(errno));
+  if (!rest.empty()) head += rest;
+  simdjson::padded_string buffer(head);
+  return read_buffer(buffer, name, on_event_, on_problem_);
 }
 
 ReadSummary RecordingReader::read_text(std::string_view text, const std::string& name) {
   simdjson::padded_string buffer(text);
   return read_buffer(buffer, name, on_event_, on_problem_);
+}
+
+ReadSummary RecordingReader::read_padded(const simdjson::padded_string& text, const std::string& name) {
+  return read_buffer(text, name, on_event_, on_problem_);
 }
 
 }  // namespace pipetrace

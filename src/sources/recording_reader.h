@@ -2,9 +2,12 @@
 // webhook lines, and plain JSON/YAML objects or Lists, in any mix.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
+
+#include <simdjson.h>
 
 #include "extract/records.h"
 
@@ -26,6 +29,7 @@ struct ReadSummary {
   std::size_t problems = 0;  // lines or documents reported as unusable
   std::size_t bookmarks = 0;
   std::size_t watch_errors = 0;  // watch ERROR lines: reported as expected problems, not in `problems`
+  bool unreadable = false;       // the input could not be opened, or not read to its end
 };
 
 class RecordingReader {
@@ -40,6 +44,12 @@ class RecordingReader {
   ReadSummary read_file(const std::string& path);
   // Reads text already in memory; `name` is used in problem reports.
   ReadSummary read_text(std::string_view text, const std::string& name);
+  // The same for text that already carries simdjson's padding: read in
+  // place, without a copy.
+  ReadSummary read_padded(const simdjson::padded_string& text, const std::string& name);
+
+  // JSON-lines files are read this many bytes at a time.
+  static constexpr std::size_t kChunkBytes = 8 << 20;
 
  private:
   EventHandler on_event_;

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../sinks/sample_spans.h"
+#include "../support/node_receiver.h"
 #include "http_test_collector.h"
 #include "sinks/otlp_grpc_exporter.h"
 #include "sinks/otlp_http_exporter.h"
@@ -28,60 +29,9 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-const std::filesystem::path kDecoderDir = std::filesystem::path(PIPETRACE_SOURCE_DIR) / "tests" / "otlp-decoder";
+using test_support::kDecoderDir;
 
-// receiver.js as a child process, stopped with SIGTERM at the end.
-class NodeReceiver {
- public:
-  NodeReceiver(const std::filesystem::path& out, const std::vector<std::string>& options) {
-    int fds[2];
-    if (::pipe(fds) != 0) return;
-    std::vector<std::string> args = {"node", (kDecoderDir / "receiver.js").string(), "--out", out.string()};
-    args.insert(args.end(), options.begin(), options.end());
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      ::close(fds[0]);
-      ::close(fds[1]);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execvp("node", argv.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    // The first line tells the ports; node and grpc-js take a moment to load.
-    std::string line;
-    pollfd wait{fds[0], POLLIN, 0};
-    while (line.find('\n') == std::string::npos && ::poll(&wait, 1, 20'000) > 0) {
-      char buffer[256];
-      const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
-      if (n <= 0) break;
-      line.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(fds[0]);
-    const json ports = json::parse(line, nullptr, false);
-    if (ports.is_object()) {
-      http_port_ = ports.value("http", 0);
-      grpc_port_ = ports.value("grpc", 0);
-    }
-  }
-  ~NodeReceiver() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-
-  bool started() const { return http_port_ > 0 && grpc_port_ > 0; }
-  std::string http_url() const { return "http://127.0.0.1:" + std::to_string(http_port_) + "/v1/traces"; }
-  std::string grpc_endpoint() const { return "http://127.0.0.1:" + std::to_string(grpc_port_); }
-
- private:
-  pid_t pid_ = -1;
-  int http_port_ = 0;
-  int grpc_port_ = 0;
-};
+using test_support::NodeReceiver;
 
 std::vector<json> read_lines(const std::filesystem::path& path) {
   std::vector<json> out;

@@ -102,7 +102,8 @@ struct KubeApiServer::WatchRegistration {
   std::atomic<bool> dropped{false};
 };
 
-KubeApiServer::KubeApiServer(ApiServerOptions options) : options_(std::move(options)), token_(options_.token) {}
+KubeApiServer::KubeApiServer(ApiServerOptions options)
+    : options_(std::move(options)), token_(options_.token), admission_webhook_(options_.admission_webhook) {}
 
 KubeApiServer::~KubeApiServer() { stop(); }
 
@@ -300,6 +301,7 @@ void KubeApiServer::handle_resource(const httplib::Request& req, httplib::Respon
     if (!path->name.empty()) return send_json(res, 405, status_body(405, "MethodNotAllowed", "POST to an object"));
     Json body = Json::parse(req.body, nullptr, false);
     if (!body.is_object()) return send_json(res, 400, status_body(400, "BadRequest", "the body is not a JSON object"));
+    if (r->group.empty() && r->plural == "pods") body = admit_pod_through_webhook(std::move(body), path->ns);
     result = store_.create(*r, path->ns, body);
     if (result.status == 201 && r->plural == "customresourcedefinitions") registry_.add_from_crd(result.body);
   } else if (req.method == "PUT") {
@@ -600,6 +602,26 @@ void KubeApiServer::withdraw(const std::string& group, const std::string& plural
 }
 
 void KubeApiServer::restore(const std::string& group, const std::string& plural) { registry_.restore(group, plural); }
+
+void KubeApiServer::set_admission_webhook(AdmissionWebhookTarget target) {
+  std::lock_guard lock(mutex_);
+  admission_webhook_ = std::move(target);
+}
+
+Json KubeApiServer::admit_pod_through_webhook(Json pod, const std::string& ns) {
+  AdmissionWebhookTarget target;
+  {
+    std::lock_guard lock(mutex_);
+    target = admission_webhook_;
+  }
+  if (target.url.empty()) return pod;
+  AdmissionOutcome outcome = admit_pod(target, pod, ns);
+  if (!outcome.error.empty()) {
+    std::lock_guard lock(mutex_);
+    request_log_.push_back("ADMISSION failed (pod kept as sent): " + outcome.error);
+  }
+  return std::move(outcome.object);
+}
 
 ApiServerStats KubeApiServer::stats() const {
   std::lock_guard lock(mutex_);

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "admission_hook.h"
 #include "object_store.h"
 #include "resource_registry.h"
 
@@ -41,6 +42,8 @@ struct ApiServerOptions {
   std::chrono::milliseconds bookmark_interval{1000};
   std::chrono::seconds default_watch_timeout{1800};
   std::string host = "127.0.0.1";
+  // Set: every pod created is first sent to this mutating webhook.
+  AdmissionWebhookTarget admission_webhook;
 };
 
 struct ApiServerStats {
@@ -102,6 +105,8 @@ class KubeApiServer {
   void set_token(std::string token);
   void withdraw(const std::string& group, const std::string& plural);
   void restore(const std::string& group, const std::string& plural);
+  // Pods created from now on go through this webhook (an empty URL: none).
+  void set_admission_webhook(AdmissionWebhookTarget target);
 
   ApiServerStats stats() const;
   // "METHOD path?query" of recent requests, oldest first.
@@ -125,6 +130,7 @@ class KubeApiServer {
   void handle_watch(const httplib::Request& req, httplib::Response& res, const ServedResource& r,
                     const std::string& ns);
   void handle_control(const httplib::Request& req, httplib::Response& res);
+  Json admit_pod_through_webhook(Json pod, const std::string& ns);
 
   ApiServerOptions options_;
   ResourceRegistry registry_;
@@ -144,6 +150,7 @@ class KubeApiServer {
   ApiServerStats stats_;
   std::set<std::shared_ptr<WatchRegistration>> watches_;
   std::deque<std::string> request_log_;
+  AdmissionWebhookTarget admission_webhook_;
 };
 
 }  // namespace pipetrace::testing

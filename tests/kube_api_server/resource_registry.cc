@@ -50,6 +50,8 @@ ResourceRegistry::ResourceRegistry() {
       {"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false, {}},
       {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false, {}},
       {"networking.k8s.io", "v1", "ingresses", "Ingress", true, {"ing"}},
+      // What the deployment manifests (deploy/) create besides the kinds above.
+      {"admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false, {}},
       {"apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, {"crd", "crds"}},
       {"tekton.dev", "v1", "pipelineruns", "PipelineRun", true, {"pr", "prs"}},
       {"tekton.dev", "v1", "taskruns", "TaskRun", true, {"tr", "trs"}},

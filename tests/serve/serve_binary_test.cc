@@ -2,6 +2,8 @@
 // (refused for a remote endpoint with a message naming the flag, accepted for
 // loopback), --help, and a graceful exit on SIGTERM.
 #include <gtest/gtest.h>
+
+#include <regex>
 #include <httplib.h>
 
 #include <fcntl.h>
@@ -63,10 +65,11 @@ int wait_exit(pid_t pid, std::chrono::seconds limit) {
   return -1;
 }
 
-int free_port() {
-  httplib::Server probe;
-  int port = probe.bind_to_any_port("127.0.0.1");
-  return port;  // closed when `probe` goes: free for the child (a race we accept on loopback)
+// The port serve says it listens on ("listening on ADDR (port N)"), or 0.
+int announced_port(const std::string& log) {
+  static const std::regex listening(R"(listening on \S+ \(port ([0-9]+)\))");
+  std::smatch match;
+  return std::regex_search(log, match, listening) ? std::stoi(match[1]) : 0;
 }
 
 TEST(ServeBinary, RefusesPlainTextToARemoteCollector) {
@@ -84,13 +87,17 @@ TEST(ServeBinary, RefusesPlainTextToARemoteCollector) {
 
 TEST(ServeBinary, AcceptsPlainTextToLoopbackAndStopsOnSigterm) {
   testing::OtlpReceiver receiver;
-  int port = free_port();
-  ASSERT_GT(port, 0);
-  Child child = spawn_pipetrace({"serve", "--no-watch", "--no-store", "--listen-addr",
-                                 "127.0.0.1:" + std::to_string(port), "--lighthouse-hmac-key", "k",
-                                 "--traces-exporter-type", "otlp:http:insecure", "--traces-exporter-endpoint",
-                                 "127.0.0.1:" + std::to_string(receiver.port())});
+  // --no-spool: no state is left in the working directory (tests/faults runs the spool).
+  Child child = spawn_pipetrace({"serve", "--no-watch", "--no-store", "--no-spool", "--listen-addr", "127.0.0.1:0",
+                                 "--lighthouse-hmac-key", "k", "--traces-exporter-type", "otlp:http:insecure",
+                                 "--traces-exporter-endpoint", "127.0.0.1:" + std::to_string(receiver.port())});
   ASSERT_GT(child.pid, 0);
+  int port = 0;  // serve picks a free one and says which
+  for (int i = 0; i < 400 && port == 0; ++i) {
+    port = announced_port(testing::read_file(child.stderr_path));
+    if (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_GT(port, 0) << testing::read_file(child.stderr_path);
   httplib::Client client("127.0.0.1", port);
   bool healthy = false;
   for (int i = 0; i < 200 && !healthy; ++i) {

@@ -185,6 +185,10 @@ TEST_P(ServeWatch, WatchedScenarioAndSignedWebhookGiveTheWholeTree) {
   // one that lands after its Pod's span was emitted is not in the tree, so
   // their presence depends on thread timing here (the in-process scenario
   // test, fed in one order, checks them).
+  // Waiting phases (a TaskRun "pending", a pod "container creating") come
+  // from intermediate states, which a relist after a fault does not replay:
+  // they are compared only when the watches saw every change.
+  std::regex wait_phase_re(R"(^ *(pending|pod initializing|container creating|unschedulable)  \[)");
   std::map<std::string, std::string> expected_parents;
   std::istringstream lines(expected);
   std::string text_line;
@@ -194,6 +198,7 @@ TEST_P(ServeWatch, WatchedScenarioAndSignedWebhookGiveTheWholeTree) {
         text_line.compare(text_line.find_first_not_of(' '), 5, "pull ") == 0) {
       continue;
     }
+    if (GetParam() != "undisturbed" && std::regex_search(text_line, wait_phase_re)) continue;
     if (std::regex_search(text_line, m, span_re)) expected_parents[m[1]] = m[2];
   }
   ASSERT_GT(expected_parents.size(), 60u);
