@@ -5,12 +5,9 @@
 // and reads it back. Each step must carry the TRACEPARENT of the step span
 // that replaying the same objects emits.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -21,15 +18,15 @@
 #include <fstream>
 #include <thread>
 
+#include "../kube/kube_test_support.h"
 #include "admission_test_support.h"
 #include "test_cluster.h"
-
-extern char** environ;
 
 namespace pipetrace::admission_test {
 namespace {
 
 const char* kKubectl = "/usr/bin/kubectl";
+constexpr std::chrono::seconds kKubectlTimeout{30};
 
 // A port free right now on the loopback interface.
 int free_port() {
@@ -47,93 +44,10 @@ int free_port() {
   return port;
 }
 
-// A child process, its output in files; killed if still running at the end.
-class Child {
- public:
-  Child(const std::vector<std::string>& argv, const std::string& out, const std::string& err) : out_(out), err_(err) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-    if (posix_spawn(&pid_, args[0], &actions, &attr, args.data(), environ) != 0) pid_ = -1;
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~Child() {
-    if (pid_ > 0 && !reaped_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  bool started() const { return pid_ > 0; }
-  bool running() {
-    if (pid_ <= 0 || reaped_) return false;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      reaped_ = true;
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      return false;
-    }
-    return true;
-  }
-  // Signals, then waits up to `timeout` for the exit code (-1: killed).
-  int stop(int sig, std::chrono::milliseconds timeout) {
-    if (!running()) return exit_code_;
-    ::kill(pid_, sig);
-    auto end = std::chrono::steady_clock::now() + timeout;
-    while (running() && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (running()) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      reaped_ = true;
-      exit_code_ = -1;
-    }
-    return exit_code_;
-  }
-  std::string out() const { return read_text(out_); }
-  std::string err() const { return read_text(err_); }
-
- private:
-  pid_t pid_ = -1;
-  bool reaped_ = false;
-  int exit_code_ = -1;
-  std::string out_, err_;
-};
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-RunResult run_child(const std::vector<std::string>& argv, const std::string& dir) {
-  static int counter = 0;
-  std::string base = dir + "/run-" + std::to_string(++counter);
-  Child child(argv, base + ".out", base + ".err");
-  RunResult r;
-  r.exit_code = child.stop(0, std::chrono::seconds(30));  // signal 0: only wait
-  r.out = child.out();
-  r.err = child.err();
-  return r;
-}
-
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
+using kube_test::ChildProcess;
+using kube_test::eventually;
+using kube_test::ProcessResult;
+using kube_test::run_process;
 
 TEST(KubectlAdmission, TaskPodCreatedWithKubectlCarriesItsStepSpanContexts) {
   if (!std::filesystem::exists(kKubectl)) GTEST_SKIP() << "kubectl is not installed at " << kKubectl;
@@ -159,7 +73,7 @@ TEST(KubectlAdmission, TaskPodCreatedWithKubectlCarriesItsStepSpanContexts) {
   int http_port = free_port(), admission_port = free_port();
   ASSERT_GT(http_port, 0);
   ASSERT_GT(admission_port, 0);
-  Child serve({PIPETRACE_BINARY, "serve", "--listen-addr", "127.0.0.1:" + std::to_string(http_port), "--no-store",
+  ChildProcess serve({PIPETRACE_BINARY, "serve", "--listen-addr", "127.0.0.1:" + std::to_string(http_port), "--no-store",
                "--data-dir", dir + "/data", "--kubeconfig", kubeconfig, "--kinds", "pipelineruns,taskruns",
                "--cluster", kCluster, "--no-annotate", "--admission-listen-addr",
                "127.0.0.1:" + std::to_string(admission_port), "--tls-cert-file", webhook.server_cert_file,
@@ -176,7 +90,7 @@ TEST(KubectlAdmission, TaskPodCreatedWithKubectlCarriesItsStepSpanContexts) {
         return res && res->status == 200;
       },
       std::chrono::seconds(20)))
-      << serve.err();
+      << ChildProcess::read_text(dir + "/serve.err");
   Json at_admission = admission_time_pod(pod);
   ASSERT_TRUE(eventually(
       [&] {
@@ -189,7 +103,7 @@ TEST(KubectlAdmission, TaskPodCreatedWithKubectlCarriesItsStepSpanContexts) {
                std::string::npos;
       },
       std::chrono::seconds(20)))
-      << serve.err();
+      << ChildProcess::read_text(dir + "/serve.err");
 
   cluster.server().set_admission_webhook(
       {"https://127.0.0.1:" + std::to_string(admission_port) + "/admission/pods", webhook.ca_cert_file});
@@ -201,10 +115,10 @@ TEST(KubectlAdmission, TaskPodCreatedWithKubectlCarriesItsStepSpanContexts) {
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   };
-  RunResult created = run_child(with({"create", "--validate=false", "-n", "jx", "-f", pod_file}), dir);
+  ProcessResult created = run_process(with({"create", "--validate=false", "-n", "jx", "-f", pod_file}), dir, kKubectlTimeout);
   ASSERT_EQ(created.exit_code, 0) << created.err;
   std::string name = pod["metadata"]["name"];
-  RunResult got = run_child(with({"get", "pod", name, "-n", "jx", "-o", "json"}), dir);
+  ProcessResult got = run_process(with({"get", "pod", name, "-n", "jx", "-o", "json"}), dir, kKubectlTimeout);
   ASSERT_EQ(got.exit_code, 0) << got.err;
   Json stored = Json::parse(got.out);
 
@@ -224,14 +138,16 @@ TEST(KubectlAdmission, TaskPodCreatedWithKubectlCarriesItsStepSpanContexts) {
   plain["metadata"]["namespace"] = "jx";
   std::string plain_file = dir + "/plain.json";
   std::ofstream(plain_file) << plain.dump(2);
-  ASSERT_EQ(run_child(with({"create", "--validate=false", "-f", plain_file}), dir).exit_code, 0);
-  RunResult plain_got = run_child(with({"get", "pod", plain["metadata"]["name"], "-n", "jx", "-o", "json"}), dir);
+  ASSERT_EQ(run_process(with({"create", "--validate=false", "-f", plain_file}), dir, kKubectlTimeout).exit_code, 0);
+  ProcessResult plain_got = run_process(with({"get", "pod", plain["metadata"]["name"], "-n", "jx", "-o", "json"}), dir, kKubectlTimeout);
   ASSERT_EQ(plain_got.exit_code, 0) << plain_got.err;
   Json plain_stored = Json::parse(plain_got.out);
   EXPECT_EQ(plain_stored["spec"]["containers"], plain["spec"]["containers"]);
 
-  EXPECT_EQ(serve.stop(SIGTERM, std::chrono::seconds(20)), 0) << serve.err();
-  EXPECT_NE(serve.err().find("admission: webhook listening"), std::string::npos) << serve.err();
+  serve.signal(SIGTERM);
+  const ProcessResult stopped = serve.wait(std::chrono::seconds(20));
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+  EXPECT_NE(stopped.err.find("admission: webhook listening"), std::string::npos) << stopped.err;
 }
 
 }  // namespace
