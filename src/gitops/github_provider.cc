@@ -7,29 +7,14 @@ namespace pipetrace::gitops {
 namespace {
 
 using nlohmann::json;
-
-std::string trimmed(std::string url) {
-  while (url.ends_with('/')) url.pop_back();
-  return url;
-}
-
-// A JSON answer, or the error that kept it away.
-json parse_answer(const HttpResponse& response, const std::string& what, std::string& error) {
-  if (!response.ok()) {
-    error = what + ": " + response.error;
-    return {};
-  }
-  json parsed = json::parse(response.body, nullptr, false);
-  if (parsed.is_discarded()) error = what + ": the answer is not JSON";
-  return parsed;
-}
+using rest_json::parse_answer;
 
 constexpr int kMaxCommentPages = 10;  // 1000 comments: ours is found long before
 
 }  // namespace
 
 GitHubProvider::GitHubProvider(ProviderEndpoint endpoint, ProviderHttp& http)
-    : endpoint_{trimmed(std::move(endpoint.api_url)), std::move(endpoint.token)}, http_(http) {}
+    : endpoint_{rest_json::without_trailing_slashes(std::move(endpoint.api_url)), std::move(endpoint.token)}, http_(http) {}
 
 std::vector<std::string> GitHubProvider::headers() const {
   std::vector<std::string> h{"Accept: application/vnd.github+json", "X-GitHub-Api-Version: 2022-11-28"};

@@ -9,11 +9,7 @@ namespace pipetrace::gitops {
 namespace {
 
 using nlohmann::json;
-
-std::string trimmed(std::string url) {
-  while (url.ends_with('/')) url.pop_back();
-  return url;
-}
+using rest_json::parse_answer;
 
 // "group/sub/project" -> "group%2Fsub%2Fproject", as the API wants a path id.
 std::string project_id(const std::string& path) {
@@ -31,22 +27,12 @@ std::string project_id(const std::string& path) {
   return out;
 }
 
-json parse_answer(const HttpResponse& response, const std::string& what, std::string& error) {
-  if (!response.ok()) {
-    error = what + ": " + response.error;
-    return {};
-  }
-  json parsed = json::parse(response.body, nullptr, false);
-  if (parsed.is_discarded()) error = what + ": the answer is not JSON";
-  return parsed;
-}
-
 constexpr int kMaxNotePages = 10;
 
 }  // namespace
 
 GitLabProvider::GitLabProvider(ProviderEndpoint endpoint, ProviderHttp& http)
-    : endpoint_{trimmed(std::move(endpoint.api_url)), std::move(endpoint.token)}, http_(http) {}
+    : endpoint_{rest_json::without_trailing_slashes(std::move(endpoint.api_url)), std::move(endpoint.token)}, http_(http) {}
 
 std::vector<std::string> GitLabProvider::headers() const {
   std::vector<std::string> h;
