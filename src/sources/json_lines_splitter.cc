@@ -47,16 +47,17 @@ bool read_json_lines_chunked(std::FILE* file, std::string_view prefix, std::size
   // The buffer holds the carried-over partial line plus one chunk, and the
   // padding simdjson reads past the end of a document.
   std::size_t capacity = std::max(chunk_bytes, prefix.size()) * 2;
-  auto buffer = std::make_unique<char[]>(capacity + simdjson::SIMDJSON_PADDING);
+  auto buffer = std::make_unique_for_overwrite<char[]>(capacity + simdjson::SIMDJSON_PADDING);
   std::size_t filled = prefix.size();
-  std::memcpy(buffer.get(), prefix.data(), prefix.size());
+  // An empty view may hold a null pointer, which memcpy must never get.
+  if (!prefix.empty()) std::memcpy(buffer.get(), prefix.data(), prefix.size());
   std::size_t line = 0;
   bool at_end = false;
   while (!at_end) {
     if (capacity - filled < chunk_bytes) {
       // One line longer than a chunk: grow rather than split it.
       std::size_t grown = capacity * 2;
-      auto larger = std::make_unique<char[]>(grown + simdjson::SIMDJSON_PADDING);
+      auto larger = std::make_unique_for_overwrite<char[]>(grown + simdjson::SIMDJSON_PADDING);
       std::memcpy(larger.get(), buffer.get(), filled);
       buffer = std::move(larger);
       capacity = grown;

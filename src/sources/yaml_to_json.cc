@@ -226,7 +226,15 @@ class JsonWriter : public YAML::EventHandler {
 
   std::vector<std::string> documents;
 
-  void OnDocumentStart(const YAML::Mark&) override {
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 can report a document without consuming any input (a
+    // stray ',' outside a flow collection): the next call would start the
+    // same document again, forever.
+    if (documents_started_ > 0 && mark.pos == last_document_pos_) {
+      throw ConversionError(mark, "unexpected character where a document or node should start");
+    }
+    ++documents_started_;
+    last_document_pos_ = mark.pos;
     out_.clear();
     frames_.clear();
     anchors_.clear();
@@ -347,6 +355,8 @@ class JsonWriter : public YAML::EventHandler {
   std::vector<Frame> frames_;
   std::unordered_map<YAML::anchor_t, std::string> anchors_;
   bool root_is_null_ = false;
+  std::size_t documents_started_ = 0;
+  int last_document_pos_ = -1;
 };
 
 }  // namespace

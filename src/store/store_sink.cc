@@ -14,9 +14,15 @@ StoreOptions default_options(const std::string& data_dir) {
 
 }  // namespace
 
-StoreSink::StoreSink(const std::string& data_dir) : StoreSink(default_options(data_dir), system_clock_) {}
+StoreSink::StoreSink(const std::string& data_dir) : StoreSink(default_options(data_dir), nullptr) {}
 
-StoreSink::StoreSink(const StoreOptions& options, const Clock& clock) : clock_(clock) {
+StoreSink::StoreSink(const StoreOptions& options, const Clock& clock) : StoreSink(options, &clock) {}
+
+// system_clock_ is declared before clock_, so it exists by the time clock_
+// refers to it; naming it in the public constructor's delegation would bind
+// a reference to a member not yet constructed.
+StoreSink::StoreSink(const StoreOptions& options, const Clock* clock)
+    : clock_(clock != nullptr ? *clock : static_cast<const Clock&>(system_clock_)) {
   auto opened = TraceStore::open(options, &clock_);
   if (!opened) {
     open_error_ = opened.error();

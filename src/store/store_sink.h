@@ -33,6 +33,8 @@ class StoreSink final : public SpanSink {
   TraceStore* store() { return store_.get(); }
 
  private:
+  // `clock` null: the sink's own system clock.
+  StoreSink(const StoreOptions& options, const Clock* clock);
   void maybe_enforce_retention(bool force);
 
   SystemClock system_clock_;

@@ -42,5 +42,21 @@ TEST(FuzzRegressions, InvalidUtf8InAYamlScalarBecomesReplacementCharacters) {
   EXPECT_EQ(std::get<TaskRunRecord>(*extracted.record).meta.name, "build-1");
 }
 
+// fuzz_yaml_to_json: a GitHub webhook payload with a stretch cut out left a
+// flow mapping followed by a comma. yaml-cpp 0.7 then reports the same empty
+// document again and again without reading on, which hung the conversion
+// (and grew its output) forever. The documents before it are kept.
+TEST(FuzzRegressions, AStrayCommaAfterAFlowCollectionIsAnErrorNotAHang) {
+  for (const std::string yaml : {"{},", "[],", "{\n    },", "kind: Pod\n---\n{\"a\": 1},\n"}) {
+    YamlConversion converted = yaml_to_json(yaml);
+    EXPECT_NE(converted.error, "") << yaml;
+    EXPECT_NE(converted.error.find("unexpected character"), std::string::npos) << converted.error;
+    EXPECT_LE(converted.documents.size(), 2u) << yaml;
+  }
+  YamlConversion kept = yaml_to_json("kind: Pod\n---\n{\"a\": 1},\n");
+  ASSERT_FALSE(kept.documents.empty());
+  EXPECT_EQ(kept.documents[0], "{\"kind\":\"Pod\"}");
+}
+
 }  // namespace
 }  // namespace pipetrace

@@ -101,7 +101,7 @@ TEST_F(KubectlTest, WatchPodsSeesTheListThenLiveEvents) {
   }
   EXPECT_EQ(seen.back()["object"]["metadata"]["name"], name);
   // The running state's containers are what kubectl printed for the update.
-  EXPECT_EQ(seen[2]["object"]["status"]["phase"], running.objects[0]["status"]["phase"]);
+  EXPECT_EQ(seen[2]["object"]["status"]["phase"].dump(), running.objects[0]["status"]["phase"].dump());
 }
 
 TEST_F(KubectlTest, AnnotateGoesThroughAMergePatch) {
