@@ -6,16 +6,15 @@
 namespace pipetrace {
 namespace {
 
-const ObjectMeta* meta_of(const ResourceRecord& record) {
-  return std::visit(
+const ObjectMeta* meta_of(RecordRef record) {
+  return record.visit(
       [](const auto& r) -> const ObjectMeta* {
         if constexpr (requires { r.meta; }) {
           return &r.meta;
         } else {
           return nullptr;
         }
-      },
-      record);
+      });
 }
 
 std::string label(const ObjectMeta& meta, std::string_view key) {
@@ -73,11 +72,11 @@ void for_each_step_time(const std::vector<StageRecord>& stages, F&& f) {
 
 }  // namespace
 
-ResourceKey key_of(const ResourceRecord& record) {
-  if (const auto* w = std::get_if<WebhookRecord>(&record)) return {kWebhookKind, "", w->guid};
-  if (const auto* a = std::get_if<LighthouseActivityRecord>(&record)) return {kActivityRecordKind, "", a->name};
+ResourceKey key_of(RecordRef record) {
+  if (const auto* w = record.get_if<WebhookRecord>()) return {kWebhookKind, "", w->guid};
+  if (const auto* a = record.get_if<LighthouseActivityRecord>()) return {kActivityRecordKind, "", a->name};
   const ObjectMeta* m = meta_of(record);
-  std::string kind = std::visit(
+  std::string kind = record.visit(
       [](const auto& r) -> std::string {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, LighthouseJobRecord>) return "LighthouseJob";
@@ -87,15 +86,14 @@ ResourceKey key_of(const ResourceRecord& record) {
         if constexpr (std::is_same_v<T, PodRecord>) return "Pod";
         if constexpr (std::is_same_v<T, EventRecord>) return "Event";
         return "";
-      },
-      record);
+      });
   std::string name = m->name;
   // Exports and test data sometimes drop metadata (Tekton Chains' objects,
   // Jenkins X's computed activities). Name them from what identifies them
   // instead, so that they are still traced, and the same way every time.
   if (name.empty()) name = m->uid;
   if (name.empty()) {
-    if (const auto* pa = std::get_if<PipelineActivityRecord>(&record); pa && !pa->pipeline.empty()) {
+    if (const auto* pa = record.get_if<PipelineActivityRecord>(); pa && !pa->pipeline.empty()) {
       name = pa->pipeline + "#" + pa->build;
     } else {
       TimeNs t = earliest_time_of(record);
@@ -105,19 +103,19 @@ ResourceKey key_of(const ResourceRecord& record) {
   return {kind, m->ns, name};
 }
 
-std::string uid_of(const ResourceRecord& record) {
+std::string uid_of(RecordRef record) {
   const ObjectMeta* m = meta_of(record);
   return m ? m->uid : std::string();
 }
 
-std::string resource_version_of(const ResourceRecord& record) {
+std::string resource_version_of(RecordRef record) {
   const ObjectMeta* m = meta_of(record);
   return m ? m->resource_version : std::string();
 }
 
-ParentCandidates parents_of(const ResourceRecord& record) {
+ParentCandidates parents_of(RecordRef record) {
   ParentCandidates out;
-  std::visit(
+  record.visit(
       [&](const auto& r) {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, LighthouseJobRecord>) {
@@ -138,13 +136,12 @@ ParentCandidates parents_of(const ResourceRecord& record) {
         } else if constexpr (std::is_same_v<T, LighthouseActivityRecord>) {
           if (!r.job_id.empty()) out.keys.push_back({"LighthouseJob", "", r.job_id});
         }
-      },
-      record);
+      });
   return out;
 }
 
-bool is_finished(const ResourceRecord& record) {
-  return std::visit(
+bool is_finished(RecordRef record) {
+  return record.visit(
       [](const auto& r) -> bool {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, WebhookRecord>) {
@@ -162,16 +159,15 @@ bool is_finished(const ResourceRecord& record) {
         } else {
           return true;
         }
-      },
-      record);
+      });
 }
 
-TimeNs earliest_time_of(const ResourceRecord& record) {
+TimeNs earliest_time_of(RecordRef record) {
   TimeNs best = 0;
   auto take = [&](TimeNs t) {
     if (t != 0 && (best == 0 || t < best)) best = t;
   };
-  std::visit(
+  record.visit(
       [&](const auto& r) {
         using T = std::decay_t<decltype(r)>;
         if constexpr (requires { r.meta; }) take(r.meta.created);
@@ -181,15 +177,14 @@ TimeNs earliest_time_of(const ResourceRecord& record) {
         if constexpr (requires { r.stages; }) for_each_step_time(r.stages, take);
         if constexpr (requires { r.steps; })
           for (const auto& s : r.steps) take(s.start);
-      },
-      record);
+      });
   return best;
 }
 
-TimeNs latest_time_of(const ResourceRecord& record) {
+TimeNs latest_time_of(RecordRef record) {
   TimeNs best = 0;
   auto take = [&](TimeNs t) { best = std::max(best, t); };
-  std::visit(
+  record.visit(
       [&](const auto& r) {
         using T = std::decay_t<decltype(r)>;
         if constexpr (requires { r.meta; }) take(r.meta.created);
@@ -205,8 +200,7 @@ TimeNs latest_time_of(const ResourceRecord& record) {
         if constexpr (requires { r.stages; }) for_each_step_time(r.stages, take);
         if constexpr (requires { r.steps; })
           for (const auto& s : r.steps) take(s.end);
-      },
-      record);
+      });
   return best;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "extract/records.h"
+#include "link/record_ref.h"
 #include "link/resource_key.h"
 
 namespace pipetrace {
@@ -20,13 +21,13 @@ struct ParentCandidates {
   std::string tracestate;
 };
 
-ResourceKey key_of(const ResourceRecord& record);
-std::string uid_of(const ResourceRecord& record);
-std::string resource_version_of(const ResourceRecord& record);
-ParentCandidates parents_of(const ResourceRecord& record);
-bool is_finished(const ResourceRecord& record);
+ResourceKey key_of(RecordRef record);
+std::string uid_of(RecordRef record);
+std::string resource_version_of(RecordRef record);
+ParentCandidates parents_of(RecordRef record);
+bool is_finished(RecordRef record);
 // The earliest and latest times the record itself states (0 when none).
-TimeNs earliest_time_of(const ResourceRecord& record);
-TimeNs latest_time_of(const ResourceRecord& record);
+TimeNs earliest_time_of(RecordRef record);
+TimeNs latest_time_of(RecordRef record);
 
 }  // namespace pipetrace

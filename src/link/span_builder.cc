@@ -20,8 +20,8 @@ SpanId resource_span_id(const std::string& cluster, const std::string& kind, con
 TraceId webhook_trace_id(const std::string& guid) { return derive_trace_id({"git-event", guid}); }
 SpanId webhook_span_id(const std::string& guid) { return derive_span_id({"git-event", guid}); }
 
-void build_spans(const ResourceRecord& record, const SpanPlacement& placement, std::vector<Span>& out) {
-  std::visit(
+void build_spans(RecordRef record, const SpanPlacement& placement, std::vector<Span>& out) {
+  record.visit(
       [&](const auto& r) {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, WebhookRecord>) kind_spans::webhook(r, placement, out);
@@ -35,8 +35,7 @@ void build_spans(const ResourceRecord& record, const SpanPlacement& placement, s
         else if constexpr (std::is_same_v<T, PodRecord>) kind_spans::pod(r, placement, out);
         // Events never become spans of their own: the tracer hands them to
         // the span of the object they are about.
-      },
-      record);
+      });
 }
 
 }  // namespace pipetrace

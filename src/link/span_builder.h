@@ -4,13 +4,29 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "extract/records.h"
+#include "link/record_ref.h"
 #include "link/waiting_phases.h"
 #include "model/span.h"
 
 namespace pipetrace {
+
+// A Kubernetes Event about the resource, as the builders read it: the
+// texts are views into the tracer's storage, valid while spans are built.
+struct ObjectEvent {
+  std::string name;  // the Event object's name: orders events of one time and reason
+  std::string_view reason;
+  std::string_view message;
+  std::string_view type;  // Normal | Warning
+  std::string_view field_path;
+  std::string_view reporting_component;
+  TimeNs first = 0;
+  TimeNs last = 0;
+  int count = 1;
+};
 
 // Everything a builder needs besides the record itself.
 struct SpanPlacement {
@@ -25,7 +41,7 @@ struct SpanPlacement {
   TimeNs deleted_at = 0;      // a DELETED watch event arrived before it finished
   bool unfinished = false;    // emitted at end of input without having finished
   TimeNs children_end = 0;    // latest end among the resource's descendants (roots cover them)
-  const std::vector<EventRecord>* events = nullptr;  // Kubernetes events about this object
+  const std::vector<ObjectEvent>* events = nullptr;  // Kubernetes events about this object
   const WaitHistory* waits = nullptr;                // waiting phases observed before it ran (live watches)
   // Tekton steps are reported by both the TaskRun and its pod: the TaskRun
   // owns the step spans and puts them under the pod span when the pod is known.
@@ -35,7 +51,7 @@ struct SpanPlacement {
 
 // Appends the resource's own span first, then its child spans (steps, stages,
 // queue and image-pull spans).
-void build_spans(const ResourceRecord& record, const SpanPlacement& placement, std::vector<Span>& out);
+void build_spans(RecordRef record, const SpanPlacement& placement, std::vector<Span>& out);
 
 // The ID of a step span: identity is the TaskRun (uid, else namespace/name)
 // and the step name, so that a pod's container and the TaskRun's status.steps

@@ -93,26 +93,26 @@ Span step_span(const Span& parent, const SpanId& id, const StepRecord& step) {
   return s;
 }
 
-void add_k8s_events(Span& s, const std::vector<EventRecord>* events) {
+void add_k8s_events(Span& s, const std::vector<ObjectEvent>* events) {
   if (events == nullptr) return;
-  std::vector<const EventRecord*> sorted;
+  std::vector<const ObjectEvent*> sorted;
   for (const auto& e : *events) sorted.push_back(&e);
-  std::sort(sorted.begin(), sorted.end(), [](const EventRecord* a, const EventRecord* b) {
+  std::sort(sorted.begin(), sorted.end(), [](const ObjectEvent* a, const ObjectEvent* b) {
     TimeNs ta = a->first != 0 ? a->first : a->last;
     TimeNs tb = b->first != 0 ? b->first : b->last;
-    return std::tie(ta, a->reason, a->meta.name) < std::tie(tb, b->reason, b->meta.name);
+    return std::tie(ta, a->reason, a->name) < std::tie(tb, b->reason, b->name);
   });
-  for (const EventRecord* e : sorted) {
+  for (const ObjectEvent* e : sorted) {
     SpanEvent ev;
     ev.time = e->first != 0 ? e->first : e->last;
-    ev.name = e->reason.empty() ? "Event" : e->reason;
-    auto put = [&](const char* k, const std::string& v) {
-      if (!v.empty()) ev.attributes.push_back({k, v});
+    ev.name = e->reason.empty() ? "Event" : std::string(e->reason);
+    auto put = [&](const char* k, std::string_view v) {
+      if (!v.empty()) ev.attributes.push_back({k, std::string(v)});
     };
     put("k8s.event.reason", e->reason);
     put("k8s.event.message", e->message);
     put("k8s.event.type", e->type);
-    put("k8s.event.field_path", e->involved.field_path);
+    put("k8s.event.field_path", e->field_path);
     put("k8s.event.reporting_component", e->reporting_component);
     if (e->count > 1) {
       ev.attributes.push_back({"k8s.event.count", static_cast<std::int64_t>(e->count)});

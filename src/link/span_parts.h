@@ -40,7 +40,7 @@ Span step_span(const Span& parent, const SpanId& id, const StepRecord& step);
 void add_observed_waits(const SpanPlacement& p, Span& s, std::vector<Span>& out);
 
 // Adds the Kubernetes events as span events of `s`, sorted by time.
-void add_k8s_events(Span& s, const std::vector<EventRecord>* events);
+void add_k8s_events(Span& s, const std::vector<ObjectEvent>* events);
 
 // Stage/step spans of a PipelineActivity, ActivityRecord or job activity.
 void add_stage_spans(const SpanPlacement& p, const Span& parent, const std::vector<StageRecord>& stages,

@@ -14,19 +14,19 @@ using namespace span_parts;
 namespace {
 
 // The image named in a kubelet message: Pulling image "x" / Successfully pulled image "x" in 1s.
-std::string image_in(const std::string& message) {
+std::string image_in(std::string_view message) {
   auto open = message.find('"');
-  if (open == std::string::npos) return {};
+  if (open == std::string_view::npos) return {};
   auto close = message.find('"', open + 1);
-  if (close == std::string::npos) return {};
-  return message.substr(open + 1, close - open - 1);
+  if (close == std::string_view::npos) return {};
+  return std::string(message.substr(open + 1, close - open - 1));
 }
 
-std::string container_in(const std::string& field_path) {
+std::string container_in(std::string_view field_path) {
   auto open = field_path.find('{');
   auto close = field_path.rfind('}');
-  if (open == std::string::npos || close == std::string::npos || close <= open) return {};
-  return field_path.substr(open + 1, close - open - 1);
+  if (open == std::string_view::npos || close == std::string_view::npos || close <= open) return {};
+  return std::string(field_path.substr(open + 1, close - open - 1));
 }
 
 void add_image_pull_spans(const SpanPlacement& p, const Span& pod, std::vector<Span>& out) {
@@ -38,14 +38,14 @@ void add_image_pull_spans(const SpanPlacement& p, const Span& pod, std::vector<S
     std::string container;
   };
   std::map<std::string, Pull> pulls;  // by container (or image when no container is named)
-  for (const EventRecord& e : *p.events) {
+  for (const ObjectEvent& e : *p.events) {
     if (e.reason != "Pulling" && e.reason != "Pulled") continue;
     std::string image = image_in(e.message);
-    std::string container = container_in(e.involved.field_path);
+    std::string container = container_in(e.field_path);
     std::string key = container.empty() ? image : container;
     if (key.empty()) continue;
     // "already present on machine" is a Pulled without a Pulling: no pull happened.
-    if (e.reason == "Pulled" && e.message.find("already present") != std::string::npos) continue;
+    if (e.reason == "Pulled" && e.message.find("already present") != std::string_view::npos) continue;
     Pull& pull = pulls[key];
     pull.container = container;
     if (!image.empty()) pull.image = image;
@@ -72,7 +72,7 @@ TimeNs scheduled_at(const PodRecord& r, const SpanPlacement& p) {
     if (c.type == "PodScheduled" && c.status == "True" && c.last_transition != 0) return c.last_transition;
   }
   if (p.events != nullptr) {
-    for (const EventRecord& e : *p.events) {
+    for (const ObjectEvent& e : *p.events) {
       if (e.reason == "Scheduled") return e.first != 0 ? e.first : e.last;
     }
   }

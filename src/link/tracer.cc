@@ -14,9 +14,10 @@
 namespace pipetrace {
 
 struct Tracer::Node {
-  ResourceKey key;
-  ResourceRecord record;
-  ParentCandidates parents;
+  // The node's key is the one it is filed under in nodes_ (never moved).
+  const ResourceKey* key_in_graph = nullptr;
+  const ResourceKey& key() const { return *key_in_graph; }
+  HeldRecord record;  // the newest observation, at the size of its own kind
   TimeNs first_observed = 0;
   TimeNs last_observed = 0;
   TimeNs deleted_at = 0;
@@ -34,7 +35,7 @@ struct Tracer::Node {
   std::string trace_state;
   std::vector<SpanLink> links;
   std::vector<Node*> children;
-  std::vector<EventRecord> events;  // Kubernetes events about this object
+  std::vector<HeldEvent> events;    // Kubernetes events about this object
   WaitHistory waits;                // observed waiting phases (reason + first-seen time each)
   TimeNs subtree_end = 0;           // latest end among emitted descendants
 };
@@ -49,7 +50,7 @@ bool all_digits(const std::string& s) {
 // opaque by contract but etcd's are integers; compare them as such when they
 // are, then fall back to progress, so the result never depends on the order
 // in which the observations arrived.
-bool newer(const ResourceRecord& candidate, const ResourceRecord& current) {
+bool newer(RecordRef candidate, RecordRef current) {
   std::string a = resource_version_of(candidate), b = resource_version_of(current);
   if (all_digits(a) && all_digits(b) && a != b) {
     if (a.size() != b.size()) return a.size() > b.size();
@@ -59,15 +60,29 @@ bool newer(const ResourceRecord& candidate, const ResourceRecord& current) {
   if (fa != fb) return fa;
   TimeNs la = latest_time_of(candidate), lb = latest_time_of(current);
   if (la != lb) return la > lb;
-  if (const auto* wa = std::get_if<WebhookRecord>(&candidate)) {
-    const auto& wb = std::get<WebhookRecord>(current);
+  if (const auto* wa = candidate.get_if<WebhookRecord>()) {
+    const auto* wb = current.get_if<WebhookRecord>();  // one key, one kind
     // A real delivery beats a synthesized root; otherwise keep the current one.
-    return wb.event.empty() && !wa->event.empty();
+    return wb != nullptr && wb->event.empty() && !wa->event.empty();
   }
   return false;
 }
 
 std::string kind_name(const std::string& kind, const std::string& name) { return kind + '\0' + name; }
+
+// by_kind_name_'s key: FNV-1a of kind, a separator and name. Entries are
+// checked against the node's key, so a collision costs a comparison only.
+std::uint64_t kind_name_hash(std::string_view kind, std::string_view name) {
+  std::uint64_t h = 14695981039346656037ULL;
+  auto mix = [&h](unsigned char c) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  };
+  for (char c : kind) mix(static_cast<unsigned char>(c));
+  mix(0);
+  for (char c : name) mix(static_cast<unsigned char>(c));
+  return h;
+}
 
 // Tekton's span-context annotations hold a JSON carrier: {"traceparent":"00-..."}.
 std::string traceparent_in_carrier(const std::string& json) {
@@ -78,42 +93,65 @@ std::string traceparent_in_carrier(const std::string& json) {
   return json.substr(start, 55);
 }
 
-// Only what span building reads is kept of an event about an object: the
-// graph holds many of them per pod while the pod is in flight.
-EventRecord compact_event(const EventRecord& e) {
-  EventRecord c;
-  c.meta.ns = e.meta.ns;
-  c.meta.name = e.meta.name;
-  c.meta.resource_version = e.meta.resource_version;
-  c.involved.field_path = e.involved.field_path;
-  c.reason = e.reason;
-  c.message = e.message;
-  c.type = e.type;
-  c.reporting_component = e.reporting_component;
-  c.first = e.first;
-  c.last = e.last;
-  c.count = e.count;
-  return c;
+// The labels and annotations the linker and the span builders read of each
+// kind, by exact key (parents_of and add_common_fallbacks in record_view.cc,
+// add_lighthouse_vcs for PipelineRuns, the pod builder's tekton.dev/taskRun,
+// the SpanContext links of Tracer::resolve); the rest are dropped from the
+// graph, which holds every in-flight resource. A new reader of a label or
+// annotation must be added here.
+constexpr std::string_view kVcsLabels[] = {
+    "lighthouse.jenkins-x.io/cloneURI",  "lighthouse.jenkins-x.io/refs.org",
+    "lighthouse.jenkins-x.io/refs.repo", "lighthouse.jenkins-x.io/refs.pull",
+    "lighthouse.jenkins-x.io/branch",    "lighthouse.jenkins-x.io/lastCommitSHA",
+    "lighthouse.jenkins-x.io/baseSHA",
+};
+
+template <typename Record>
+bool label_read(std::string_view key) {
+  if (key == "event-GUID") return true;
+  if constexpr (std::is_same_v<Record, PipelineRunRecord>) {
+    return key == "lighthouse.jenkins-x.io/id" ||
+           std::find(std::begin(kVcsLabels), std::end(kVcsLabels), key) != std::end(kVcsLabels);
+  } else if constexpr (std::is_same_v<Record, PipelineActivityRecord>) {
+    return key == "lighthouse.jenkins-x.io/id";
+  } else if constexpr (std::is_same_v<Record, TaskRunRecord>) {
+    return key == "tekton.dev/pipelineRun";
+  } else if constexpr (std::is_same_v<Record, PodRecord>) {
+    return key == "tekton.dev/taskRun";
+  } else {
+    return false;
+  }
 }
 
-// Labels the linker and the span builders read; the rest are dropped from
-// the graph for the same reason.
-bool label_of_interest(const std::string& key) {
-  return key == "event-GUID" || key.starts_with("lighthouse.jenkins-x.io/") || key.starts_with("tekton.dev/");
+template <typename Record>
+bool annotation_read(std::string_view key) {
+  if constexpr (std::is_same_v<Record, PipelineRunRecord>) {
+    if (key == "lighthouse.jenkins-x.io/cloneURI") return true;
+  }
+  return key == "lighthouse.jenkins-x.io/traceparent" || key == "lighthouse.jenkins-x.io/tracestate" ||
+         key == "pipetrace.dev/traceparent" || key.find("SpanContext") != std::string_view::npos;
 }
 
-void compact_labels(ResourceRecord& record) {
-  std::visit(
-      [](auto& r) {
-        if constexpr (requires { r.meta; }) {
-          auto& labels = r.meta.labels;
-          labels.erase(std::remove_if(labels.begin(), labels.end(),
-                                      [](const auto& kv) { return !label_of_interest(kv.first); }),
-                       labels.end());
-          labels.shrink_to_fit();
-        }
-      },
-      record);
+template <typename Keep>
+void keep_only(KeyValues& kv, Keep keep) {
+  kv.erase(std::remove_if(kv.begin(), kv.end(), [&](const auto& entry) { return !keep(entry.first); }), kv.end());
+  kv.shrink_to_fit();
+}
+
+void drop(std::string& unread) { std::string().swap(unread); }
+
+// Drops from a stored record what nothing reads after extraction: most
+// labels and annotations, and API versions (the kind is in the key).
+void compact_record(HeldRecord& record) {
+  record.visit_mutable([](auto& r) {
+    using Record = std::decay_t<decltype(r)>;
+    if constexpr (requires { r.meta; }) {
+      keep_only(r.meta.labels, label_read<Record>);
+      keep_only(r.meta.annotations, annotation_read<Record>);
+      drop(r.meta.api_version);
+      for (OwnerRef& o : r.meta.owners) drop(o.api_version);
+    }
+  });
 }
 
 }  // namespace
@@ -126,21 +164,23 @@ Tracer::~Tracer() = default;
 Tracer::Node* Tracer::find(const ResourceKey& key) const {
   auto it = nodes_.find(key);
   if (it != nodes_.end()) return it->second.get();
-  auto bucket = by_kind_name_.find(kind_name(key.kind, key.name));
-  if (bucket == by_kind_name_.end()) return nullptr;
   // One side without a namespace matches any namespace; take the first in
   // namespace order so the choice does not depend on arrival order.
   Node* best = nullptr;
-  for (Node* n : bucket->second) {
-    if (key.ns.empty() || n->key.ns.empty()) {
-      if (best == nullptr || n->key.ns < best->key.ns) best = n;
+  auto [first, last] = by_kind_name_.equal_range(kind_name_hash(key.kind, key.name));
+  for (auto it = first; it != last; ++it) {
+    Node* n = it->second;
+    if (n->key().kind != key.kind || n->key().name != key.name) continue;
+    if (key.ns.empty() || n->key().ns.empty()) {
+      if (best == nullptr || n->key().ns < best->key().ns) best = n;
     }
   }
   return best;
 }
 
 Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key) {
-  auto& slot = nodes_[key];
+  auto filed = nodes_.try_emplace(key).first;
+  auto& slot = filed->second;
   if (!slot) {
     if (nodes_.size() > options_.max_resources) {
       spdlog::warn("tracer: more than {} resources in flight; {} is not traced (raise max_resources)",
@@ -150,10 +190,10 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key)
       return nullptr;
     }
     slot = std::make_unique<Node>();
-    slot->key = key;
-    slot->record = event.record;
-    compact_labels(slot->record);
-    by_kind_name_[kind_name(key.kind, key.name)].push_back(slot.get());
+    slot->key_in_graph = &filed->first;
+    slot->record.hold(event.record);
+    compact_record(slot->record);
+    by_kind_name_.emplace(kind_name_hash(key.kind, key.name), slot.get());
     auto orphans = orphan_events_.find(key);
     if (orphans == orphan_events_.end() && !key.ns.empty()) orphans = orphan_events_.find({key.kind, "", key.name});
     if (orphans != orphan_events_.end()) {
@@ -161,8 +201,8 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key)
       orphan_events_.erase(orphans);
     }
   } else if (newer(event.record, slot->record)) {
-    slot->record = event.record;
-    compact_labels(slot->record);
+    slot->record.hold(event.record);
+    compact_record(slot->record);
   }
   Node* n = slot.get();
   if (event.observed_at != 0) {
@@ -178,20 +218,18 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key)
     TimeNs at = event.observed_at != 0 ? event.observed_at : latest_time_of(event.record);
     if (n->deleted_at == 0 || (at != 0 && at < n->deleted_at)) n->deleted_at = at;
   }
-  n->parents = parents_of(n->record);
   return n;
 }
 
-void Tracer::add_event(const EventRecord& full, TimeNs observed_at) {
-  EventRecord e = compact_event(full);
-  ResourceKey target{full.involved.kind, full.involved.ns, full.involved.name};
+void Tracer::add_event(const EventRecord& e, TimeNs observed_at) {
+  ResourceKey target{e.involved.kind, e.involved.ns, e.involved.name};
   Node* n = find(target);
-  std::vector<EventRecord>* list = nullptr;
+  std::vector<HeldEvent>* list = nullptr;
   if (n != nullptr && n->emitted) {
     // Its span is gone; raise --event-grace when this count grows.
     ++stats_.late_events;
     spdlog::debug("tracer: event {} about {} came after its span was emitted; not attached", e.meta.name,
-                  n->key.to_string());
+                  n->key().to_string());
     return;
   }
   if (n != nullptr) {
@@ -203,14 +241,20 @@ void Tracer::add_event(const EventRecord& full, TimeNs observed_at) {
     }
     list = &orphan_events_[target];
   }
-  // An event object is updated in place as it repeats (count, lastTimestamp).
+  // Only what span building reads is kept: the graph holds many events per
+  // pod while the pod is in flight. An event object is updated in place as
+  // it repeats (count, lastTimestamp).
   for (auto& existing : *list) {
-    if (existing.meta.name == e.meta.name && existing.meta.ns == e.meta.ns) {
-      if (newer(ResourceRecord(e), ResourceRecord(existing))) existing = std::move(e);
+    if (same_event_object(e, existing, target.name, strings_)) {
+      if (newer_event(e, existing, strings_)) {
+        HeldEvent replacement = hold_event(e, target.name, strings_);
+        let_go(existing, strings_);
+        existing = replacement;
+      }
       return;
     }
   }
-  list->push_back(std::move(e));
+  append_event(*list, hold_event(e, target.name, strings_));
   (void)observed_at;
 }
 
@@ -236,9 +280,9 @@ bool Tracer::waiting_for_pod(Node& n) {
   // cluster the pod's watch may lag the TaskRun's, so the TaskRun waits for
   // the pod (bounded, like a child waits for its parent) rather than put its
   // steps under a different parent depending on timing.
-  const auto* tr = std::get_if<TaskRunRecord>(&n.record);
+  const auto* tr = n.record.get_if<TaskRunRecord>();
   if (tr == nullptr || tr->pod_name.empty()) return false;
-  if (find({"Pod", n.key.ns, tr->pod_name}) != nullptr) return false;
+  if (find({"Pod", n.key().ns, tr->pod_name}) != nullptr) return false;
   TimeNs since = n.last_observed != 0 ? n.last_observed : n.first_observed;
   if (since != 0 && clock_.now() - since >= options_.parent_wait) return false;
   auto& bucket = waiting_on_[kind_name("Pod", tr->pod_name)];
@@ -261,8 +305,10 @@ void Tracer::wait_for_parent(Node& n) {
     auto& bucket = waiting_on_[kind_name(kind, name)];
     if (std::find(bucket.begin(), bucket.end(), &n) == bucket.end()) bucket.push_back(&n);
   };
-  for (const ResourceKey& k : n.parents.keys) note(k.kind, k.name);
-  if (!n.parents.event_guid.empty()) note(kWebhookKind, n.parents.event_guid);
+  // Parents are derived from the record whenever asked rather than stored.
+  const ParentCandidates parents = parents_of(n.record);
+  for (const ResourceKey& k : parents.keys) note(k.kind, k.name);
+  if (!parents.event_guid.empty()) note(kWebhookKind, parents.event_guid);
 }
 
 void Tracer::settle(Node& changed) {
@@ -277,8 +323,8 @@ void Tracer::settle(Node& changed) {
       wait_for_parent(*n);
       continue;
     }
-    if (!was_resolved || n == &changed || n->key.kind == "Pod") {
-      auto waiters = waiting_on_.find(kind_name(n->key.kind, n->key.name));
+    if (!was_resolved || n == &changed || n->key().kind == "Pod") {
+      auto waiters = waiting_on_.find(kind_name(n->key().kind, n->key().name));
       if (waiters != waiting_on_.end()) {
         std::vector<Node*> list = std::move(waiters->second);
         waiting_on_.erase(waiters);
@@ -289,7 +335,7 @@ void Tracer::settle(Node& changed) {
     }
   }
   for (Node* n : work) {
-    if (n->resolved && !n->emitted && n->key.kind != kWebhookKind &&
+    if (n->resolved && !n->emitted && n->key().kind != kWebhookKind &&
         (is_finished(n->record) || n->deleted_at != 0) && !waiting_for_pod(*n) && !in_event_grace(*n)) {
       emit(*n, false);
     }
@@ -322,16 +368,17 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
   } guard{node};
 
   const std::string uid = uid_of(node.record);
-  if (node.key.kind == kWebhookKind) {
-    node.trace_id = webhook_trace_id(node.key.name);
-    node.span_id = webhook_span_id(node.key.name);
+  if (node.key().kind == kWebhookKind) {
+    node.trace_id = webhook_trace_id(node.key().name);
+    node.span_id = webhook_span_id(node.key().name);
     node.resolved = true;
     return true;
   }
-  node.span_id = resource_span_id(options_.cluster, node.key.kind, node.key.ns, node.key.name, uid);
+  node.span_id = resource_span_id(options_.cluster, node.key().kind, node.key().ns, node.key().name, uid);
+  const ParentCandidates parents = parents_of(node.record);
 
   Node* parent = nullptr;
-  for (const ResourceKey& k : node.parents.keys) {
+  for (const ResourceKey& k : parents.keys) {
     Node* p = find(k);
     if (p != nullptr && p != &node && resolve(*p, final, depth + 1)) {
       parent = p;
@@ -341,20 +388,20 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
   if (parent == nullptr) {
     // The preferred parents are not (yet) there. Live, keep waiting until the
     // bound; then, or at end of input, fall back to the event GUID's root.
-    bool waited_enough = final || node.parents.keys.empty() ||
+    bool waited_enough = final || parents.keys.empty() ||
                          (node.first_observed != 0 && clock_.now() - node.first_observed >= options_.parent_wait);
     if (!waited_enough) return false;
-    if (!node.parents.event_guid.empty()) {
-      Node* webhook = find({kWebhookKind, "", node.parents.event_guid});
-      if (webhook == nullptr) webhook = synthesize_root(node.parents.event_guid);
+    if (!parents.event_guid.empty()) {
+      Node* webhook = find({kWebhookKind, "", parents.event_guid});
+      if (webhook == nullptr) webhook = synthesize_root(parents.event_guid);
       if (webhook != nullptr && resolve(*webhook, final, depth + 1)) parent = webhook;
     }
   }
 
   TraceId adopted_trace;
   SpanId adopted_span;
-  bool has_traceparent = !node.parents.traceparent.empty() &&
-                         parse_traceparent(node.parents.traceparent, adopted_trace, adopted_span);
+  bool has_traceparent = !parents.traceparent.empty() &&
+                         parse_traceparent(parents.traceparent, adopted_trace, adopted_span);
   if (parent != nullptr) {
     node.parent = parent;
     node.trace_id = parent->trace_id;
@@ -366,22 +413,20 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
   } else if (has_traceparent) {
     node.trace_id = adopted_trace;
     node.parent_span_id = adopted_span;
-    node.trace_state = node.parents.tracestate;
+    node.trace_state = parents.tracestate;
   } else {
-    node.trace_id = derive_trace_id({options_.cluster, node.key.kind, node.key.ns, node.key.name, uid});
+    node.trace_id = derive_trace_id({options_.cluster, node.key().kind, node.key().ns, node.key().name, uid});
   }
   node.links.clear();
   if (has_traceparent && parent != nullptr && adopted_trace != node.trace_id) {
-    node.links.push_back({adopted_trace, adopted_span, node.parents.tracestate, {{"pipetrace.link.source",
+    node.links.push_back({adopted_trace, adopted_span, parents.tracestate, {{"pipetrace.link.source",
                                                                                  std::string("traceparent")}}});
   }
   // Tekton's own span contexts, when it traces too: keep them as links.
-  if (const ObjectMeta* meta = std::visit(
-          [](const auto& r) -> const ObjectMeta* {
-            if constexpr (requires { r.meta; }) return &r.meta;
-            else return nullptr;
-          },
-          node.record)) {
+  if (const ObjectMeta* meta = node.record.ref().visit([](const auto& r) -> const ObjectMeta* {
+        if constexpr (requires { r.meta; }) return &r.meta;
+        else return nullptr;
+      })) {
     for (const auto& [k, v] : meta->annotations) {
       if (k.find("SpanContext") == std::string::npos) continue;
       TraceId t;
@@ -409,21 +454,23 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   p.deleted_at = finished ? 0 : node.deleted_at;
   p.unfinished = !finished && node.deleted_at == 0;
   p.children_end = node.subtree_end;
-  p.events = &node.events;
+  // Events are held by the name of the object they are about: the node's.
+  const std::vector<ObjectEvent> events = view_events(node.events, node.key().name, strings_);
+  p.events = &events;
   p.waits = &node.waits;
-  if (const auto* tr = std::get_if<TaskRunRecord>(&node.record)) {
+  if (const auto* tr = node.record.get_if<TaskRunRecord>()) {
     Node* pod = nullptr;
     for (Node* c : node.children) {
-      if (c->key.kind == "Pod") pod = c;
+      if (c->key().kind == "Pod") pod = c;
     }
-    if (pod == nullptr && !tr->pod_name.empty()) pod = find({"Pod", node.key.ns, tr->pod_name});
+    if (pod == nullptr && !tr->pod_name.empty()) pod = find({"Pod", node.key().ns, tr->pod_name});
     if (pod != nullptr) {
       if (!pod->resolved) resolve(*pod, final);
       if (pod->resolved && pod->trace_id == node.trace_id) p.pod_span_id = pod->span_id;
     }
   }
-  if (std::holds_alternative<PodRecord>(node.record) && node.parent != nullptr) {
-    p.task_run = std::get_if<TaskRunRecord>(&node.parent->record);
+  if (node.record.get_if<PodRecord>() != nullptr && node.parent != nullptr) {
+    p.task_run = node.parent->record.get_if<TaskRunRecord>();
   }
   std::size_t first = out.size();
   build_spans(node.record, p, out);
@@ -477,7 +524,7 @@ void Tracer::emit_ready(bool final) {
   TimeNs now = clock_.now();
   for (Node* n : order) {
     if (!n->resolved || n->emitted) continue;
-    bool is_root_event = n->key.kind == kWebhookKind;
+    bool is_root_event = n->key().kind == kWebhookKind;
     if (!final) {
       if (is_root_event) {
         bool open_children = std::any_of(n->children.begin(), n->children.end(), [](Node* c) { return !c->emitted; });
@@ -514,8 +561,14 @@ void Tracer::tick() {
       auto& ch = other->children;
       ch.erase(std::remove(ch.begin(), ch.end(), n), ch.end());
     }
-    auto& bucket = by_kind_name_[kind_name(key.kind, key.name)];
-    bucket.erase(std::remove(bucket.begin(), bucket.end(), n), bucket.end());
+    let_go(n->events, strings_);
+    auto [first, last] = by_kind_name_.equal_range(kind_name_hash(key.kind, key.name));
+    for (auto it = first; it != last; ++it) {
+      if (it->second == n) {
+        by_kind_name_.erase(it);
+        break;
+      }
+    }
     nodes_.erase(key);
   }
 }

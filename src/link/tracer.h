@@ -3,6 +3,7 @@
 // finished and its place in a trace is known.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -11,8 +12,10 @@
 #include <vector>
 
 #include "extract/records.h"
+#include "link/held_event.h"
 #include "link/record_view.h"
 #include "link/resource_key.h"
+#include "link/string_pool.h"
 #include "model/clock.h"
 #include "sinks/span_sink.h"
 
@@ -98,10 +101,12 @@ class Tracer {
   TracerOptions options_;
   SpanSink& sink_;
   const Clock& clock_;
+  // The texts of held Events (declared first: everything below refers to it).
+  StringPool strings_;
   std::map<ResourceKey, std::unique_ptr<Node>> nodes_;
-  // kind + '\0' + name -> nodes, for look-ups where one side lacks a namespace.
-  std::unordered_map<std::string, std::vector<Node*>> by_kind_name_;
-  std::map<ResourceKey, std::vector<EventRecord>> orphan_events_;
+  // Hash of kind and name -> nodes, for look-ups where one side lacks a namespace.
+  std::unordered_multimap<std::uint64_t, Node*> by_kind_name_;
+  std::map<ResourceKey, std::vector<HeldEvent>> orphan_events_;
   // kind + '\0' + name -> resources waiting for that parent to appear.
   std::unordered_map<std::string, std::vector<Node*>> waiting_on_;
   std::vector<Span> deferred_;

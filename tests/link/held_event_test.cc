@@ -1,0 +1,93 @@
+// The tracer's compact storage of Kubernetes Events (HeldEvent) and the
+// string pool behind it: what is held must read back exactly as observed,
+// since span order and attributes depend on it.
+#include "link/held_event.h"
+
+#include <gtest/gtest.h>
+
+#include "link/string_pool.h"
+
+namespace pipetrace {
+namespace {
+
+const std::string kPod = "build-pod-x7k2p";
+
+EventRecord event(std::string name, std::string rv, TimeNs last = 0) {
+  EventRecord e;
+  e.meta.ns = "jx";
+  e.meta.name = std::move(name);
+  e.meta.resource_version = std::move(rv);
+  e.involved.kind = "Pod";
+  e.involved.name = kPod;
+  e.involved.field_path = "spec.containers{step-build}";
+  e.reason = "Pulled";
+  e.message = "Successfully pulled image \"alpine:3\" in 1s";
+  e.type = "Normal";
+  e.reporting_component = "kubelet";
+  e.first = 5;
+  e.last = last;
+  e.count = 2;
+  return e;
+}
+
+TEST(StringPool, SharesTextsAndDropsThemWithTheirLastHolder) {
+  StringPool pool;
+  EXPECT_EQ(pool.acquire(""), StringPool::kEmpty);
+  StringPool::Id a = pool.acquire("Created container step-build");
+  EXPECT_EQ(pool.acquire("Created container step-build"), a);
+  EXPECT_EQ(pool.view(a), "Created container step-build");
+  EXPECT_EQ(pool.size(), 1u);
+  pool.release(a);
+  EXPECT_EQ(pool.size(), 1u);
+  pool.release(a);
+  EXPECT_EQ(pool.size(), 0u);
+  EXPECT_EQ(pool.view(a), "");
+  pool.release(a);  // one release too many is ignored
+  StringPool::Id b = pool.acquire("Started");
+  EXPECT_EQ(pool.view(b), "Started");
+}
+
+TEST(HeldEvent, ReadsBackExactlyWhatWasObserved) {
+  StringPool pool;
+  for (const auto& [name, rv] : std::vector<std::pair<std::string, std::string>>{
+           {kPod + ".153aa0a509abb280", "270418037"},       // the recorder's names: kept as digits
+           {kPod + ".153AA0A509ABB280", "0042"},            // not lowercase hex; leading zeros
+           {kPod + ".153aa0a5", "12345678901234567890123"}, // short suffix; too long for 64 bits
+           {"other-name", "abc"},
+           {"", ""}}) {
+    EventRecord e = event(name, rv);
+    HeldEvent h = hold_event(e, kPod, pool);
+    std::vector<ObjectEvent> views = view_events({h}, kPod, pool);
+    ASSERT_EQ(views.size(), 1u);
+    EXPECT_EQ(views[0].name, name);
+    EXPECT_EQ(views[0].reason, "Pulled");
+    EXPECT_EQ(views[0].message, e.message);
+    EXPECT_EQ(views[0].type, "Normal");
+    EXPECT_EQ(views[0].field_path, "spec.containers{step-build}");
+    EXPECT_EQ(views[0].reporting_component, "kubelet");
+    EXPECT_EQ(views[0].first, 5);
+    EXPECT_EQ(views[0].count, 2);
+    EXPECT_TRUE(same_event_object(e, h, kPod, pool));
+    EXPECT_FALSE(same_event_object(event(name + "0", rv), h, kPod, pool));
+    // The same resourceVersion is not newer; a later lastTimestamp then is.
+    EXPECT_FALSE(newer_event(event(name, rv), h, pool));
+    EXPECT_TRUE(newer_event(event(name, rv, 9), h, pool));
+    let_go(h, pool);
+    EXPECT_EQ(pool.size(), 0u) << name;
+  }
+}
+
+TEST(HeldEvent, ComparesResourceVersionsAsNumbersWhenBothAre) {
+  StringPool pool;
+  HeldEvent h = hold_event(event(kPod + ".153aa0a509abb280", "0099", 7), kPod, pool);
+  EXPECT_TRUE(newer_event(event(kPod + ".153aa0a509abb280", "0100"), h, pool));
+  EXPECT_FALSE(newer_event(event(kPod + ".153aa0a509abb280", "100", 9), h, pool));  // shorter: older
+  EXPECT_TRUE(newer_event(event(kPod + ".153aa0a509abb280", "00100"), h, pool));     // longer: newer
+  EXPECT_FALSE(newer_event(event(kPod + ".153aa0a509abb280", "0098", 9), h, pool));
+  EXPECT_TRUE(newer_event(event(kPod + ".153aa0a509abb280", "x", 9), h, pool));  // not digits: by time
+  let_go(h, pool);
+  EXPECT_EQ(pool.size(), 0u);
+}
+
+}  // namespace
+}  // namespace pipetrace
