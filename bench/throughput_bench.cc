@@ -114,9 +114,9 @@ void end_to_end(benchmark::State& state, bool live) {
     Tracer tracer(options, sink, clock);
     events = 0;
     RecordingReader reader(
-        [&](const ObservedEvent& e) {
+        [&](ObservedEvent&& e) {
           if (e.observed_at > clock.now()) clock.set(e.observed_at);
-          tracer.observe(e);
+          tracer.observe(std::move(e));
           if (++events % 4096 == 0 && live) tracer.tick();
         },
         [](const ReadProblem&) {});

@@ -82,7 +82,7 @@ int run_replay(const ReplayOptions& opts) {
   SystemClock clock;
   CountingSink counting(fan_out);
   Tracer tracer(tracer_options, counting, clock);
-  RecordingReader reader([&](const ObservedEvent& e) { tracer.observe(e); },
+  RecordingReader reader([&](ObservedEvent&& e) { tracer.observe(std::move(e)); },
                          [](const ReadProblem& p) {
                            spdlog::warn("{}:{}: skipped: {}", p.file, p.line, p.reason);
                          });

@@ -57,6 +57,12 @@ class HeldRecord {
     owner_ = std::visit(
         [](const auto& r) -> Owner { return std::make_unique<std::decay_t<decltype(r)>>(r); }, record);
   }
+  // Takes the record's contents (its strings and vectors) without copying.
+  void hold(ResourceRecord&& record) {
+    owner_ = std::visit(
+        [](auto&& r) -> Owner { return std::make_unique<std::decay_t<decltype(r)>>(std::move(r)); },
+        std::move(record));
+  }
   RecordRef ref() const {
     return RecordRef(std::visit([](const auto& p) -> RecordRef::Pointer { return p.get(); }, owner_));
   }

@@ -178,7 +178,21 @@ Tracer::Node* Tracer::find(const ResourceKey& key) const {
   return best;
 }
 
-Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key) {
+Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key, ResourceRecord* movable) {
+  // What is read of this observation besides its record, before the record
+  // may be moved into the graph.
+  const std::string waiting = waiting_reason(event.record);
+  const TimeNs deleted_at = event.type != WatchType::Deleted ? 0
+                            : event.observed_at != 0         ? event.observed_at
+                                                             : latest_time_of(event.record);
+  auto take = [&](HeldRecord& held) {
+    if (movable != nullptr) {
+      held.hold(std::move(*movable));
+    } else {
+      held.hold(event.record);
+    }
+    compact_record(held);
+  };
   auto filed = nodes_.try_emplace(key).first;
   auto& slot = filed->second;
   if (!slot) {
@@ -191,8 +205,7 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key)
     }
     slot = std::make_unique<Node>();
     slot->key_in_graph = &filed->first;
-    slot->record.hold(event.record);
-    compact_record(slot->record);
+    take(slot->record);
     by_kind_name_.emplace(kind_name_hash(key.kind, key.name), slot.get());
     auto orphans = orphan_events_.find(key);
     if (orphans == orphan_events_.end() && !key.ns.empty()) orphans = orphan_events_.find({key.kind, "", key.name});
@@ -201,8 +214,7 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key)
       orphan_events_.erase(orphans);
     }
   } else if (newer(event.record, slot->record)) {
-    slot->record.hold(event.record);
-    compact_record(slot->record);
+    take(slot->record);
   }
   Node* n = slot.get();
   if (event.observed_at != 0) {
@@ -210,13 +222,12 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key)
     n->last_observed = std::max(n->last_observed, event.observed_at);
   }
   if (options_.defer_until_flush) {
-    note_wait_observation(n->waits, waiting_reason(event.record), event.observed_at);
+    note_wait_observation(n->waits, waiting, event.observed_at);
   } else {
-    note_wait(n->waits, waiting_reason(event.record), event.observed_at);
+    note_wait(n->waits, waiting, event.observed_at);
   }
   if (event.type == WatchType::Deleted) {
-    TimeNs at = event.observed_at != 0 ? event.observed_at : latest_time_of(event.record);
-    if (n->deleted_at == 0 || (at != 0 && at < n->deleted_at)) n->deleted_at = at;
+    if (n->deleted_at == 0 || (deleted_at != 0 && deleted_at < n->deleted_at)) n->deleted_at = deleted_at;
   }
   return n;
 }
@@ -258,7 +269,11 @@ void Tracer::add_event(const EventRecord& e, TimeNs observed_at) {
   (void)observed_at;
 }
 
-void Tracer::observe(const ObservedEvent& event) {
+void Tracer::observe(const ObservedEvent& event) { observe(event, nullptr); }
+
+void Tracer::observe(ObservedEvent&& event) { observe(event, &event.record); }
+
+void Tracer::observe(const ObservedEvent& event, ResourceRecord* movable) {
   ++stats_.observed;
   if (event.type == WatchType::Bookmark || event.type == WatchType::Error) return;
   if (const auto* e = std::get_if<EventRecord>(&event.record)) {
@@ -270,7 +285,7 @@ void Tracer::observe(const ObservedEvent& event) {
     spdlog::debug("tracer: a {} without a name or GUID cannot be linked; skipped", key.kind);
     return;
   }
-  Node* n = upsert(event, key);
+  Node* n = upsert(event, key, movable);
   if (n == nullptr || options_.defer_until_flush) return;
   settle(*n);
 }
@@ -350,7 +365,7 @@ Tracer::Node* Tracer::synthesize_root(const std::string& guid) {
   WebhookRecord w;
   w.guid = guid;
   ev.record = w;
-  Node* n = upsert(ev, key);
+  Node* n = upsert(ev, key, &ev.record);
   if (n != nullptr) {
     n->synthesized = true;
     ++stats_.synthesized_roots;

@@ -63,6 +63,9 @@ class Tracer {
   Tracer& operator=(const Tracer&) = delete;
 
   void observe(const ObservedEvent& event);
+  // The same, taking the record over instead of copying it: what a reader
+  // hands over once is moved into the graph.
+  void observe(ObservedEvent&& event);
   // Live: gives up waiting where the wait is over, closes lingering roots,
   // forgets old emitted resources. Call periodically.
   void tick();
@@ -85,7 +88,9 @@ class Tracer {
 
  private:
   Node* find(const ResourceKey& key) const;
-  Node* upsert(const ObservedEvent& event, const ResourceKey& key);
+  void observe(const ObservedEvent& event, ResourceRecord* movable);
+  // `movable`, when not null, is event.record and may be moved from.
+  Node* upsert(const ObservedEvent& event, const ResourceKey& key, ResourceRecord* movable);
   void add_event(const EventRecord& event, TimeNs observed_at);
   bool resolve(Node& node, bool final, int depth = 0);
   Node* synthesize_root(const std::string& guid);

@@ -33,7 +33,7 @@ void TracerWorker::run() {
       std::lock_guard tracer_lock(tracer_mutex_);
       if (event) {
         if (event_observer_) event_observer_(*event);
-        tracer_.observe(*event);
+        tracer_.observe(std::move(*event));
         ++observed_;
       } else if (queue_.drained()) {
         break;

@@ -12,7 +12,7 @@ ReadContext::ReadContext(const std::string& name, const RecordingReader::EventHa
 void ReadContext::deliver(WatchType type, TimeNs observed_at, ResourceRecord&& record) {
   ObservedEvent event{type, observed_at, std::move(record)};
   ++summary_.events;
-  if (on_event_) on_event_(event);
+  if (on_event_) on_event_(std::move(event));
 }
 
 void ReadContext::problem(std::size_t line, std::string reason) {

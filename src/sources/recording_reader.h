@@ -34,7 +34,9 @@ struct ReadSummary {
 
 class RecordingReader {
  public:
-  using EventHandler = std::function<void(const ObservedEvent&)>;
+  // Each event is handed over once: a handler may move from it (the tracer
+  // takes its record without a copy), or take it as `const ObservedEvent&`.
+  using EventHandler = std::function<void(ObservedEvent&&)>;
   using ProblemHandler = std::function<void(const ReadProblem&)>;
 
   RecordingReader(EventHandler on_event, ProblemHandler on_problem);
