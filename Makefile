@@ -54,7 +54,7 @@ fuzz: fuzz-build
 	scripts/run-fuzz $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS)
 
 fuzz-smoke: fuzz-build
-	scripts/run-fuzz $(FUZZ_BUILD_DIR) $(FUZZ_SMOKE_SECONDS)
+	FUZZ_SEED=1 scripts/run-fuzz $(FUZZ_BUILD_DIR) $(FUZZ_SMOKE_SECONDS)
 
 $(ASAN_BUILD_DIR)/build.ninja: CMakeLists.txt | deps
 	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja $(CLANG_FUZZ_FLAGS) -DPIPETRACE_SANITIZE=ON \
@@ -63,4 +63,4 @@ $(ASAN_BUILD_DIR)/build.ninja: CMakeLists.txt | deps
 test-asan: deps $(ASAN_BUILD_DIR)/build.ninja
 	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS)
 	scripts/run-asan-tests $(ASAN_BUILD_DIR)
-	scripts/run-fuzz $(ASAN_BUILD_DIR) $(FUZZ_SMOKE_SECONDS)
+	FUZZ_SEED=1 scripts/run-fuzz $(ASAN_BUILD_DIR) $(FUZZ_SMOKE_SECONDS)
