@@ -1,7 +1,7 @@
 // AdmissionReview reading and answering (see admission_review.h).
 #include "admission/admission_review.h"
 
-#include <openssl/evp.h>
+#include "model/base64.h"
 
 namespace pipetrace::admission {
 namespace {
@@ -10,14 +10,6 @@ std::string string_at(const nlohmann::json& object, const char* key) {
   if (!object.is_object()) return {};
   auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string base64(const std::string& data) {
-  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
 }
 
 }  // namespace
@@ -67,7 +59,7 @@ std::string admission_response(const AdmissionRequest& request, const nlohmann::
   nlohmann::json response = {{"uid", request.uid}, {"allowed", true}};
   if (patch.is_array() && !patch.empty()) {
     response["patchType"] = "JSONPatch";
-    response["patch"] = base64(patch.dump());
+    response["patch"] = base64_encode(patch.dump());
   }
   nlohmann::json review = {{"apiVersion", request.api_version}, {"kind", "AdmissionReview"}, {"response", response}};
   return review.dump();

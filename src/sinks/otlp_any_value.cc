@@ -1,7 +1,7 @@
 // AnyValue -> AttributeValue, with JSON text for the nested kinds.
 #include "sinks/otlp_any_value.h"
 
-#include "sinks/base64.h"
+#include "model/base64.h"
 #include "sinks/json_text.h"
 
 namespace pipetrace {

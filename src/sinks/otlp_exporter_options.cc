@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "sinks/base64.h"
+#include "model/base64.h"
 #include "sinks/endpoint_url.h"
 #include "sinks/plain_text_policy.h"
 

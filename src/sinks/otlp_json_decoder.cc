@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sinks/base64.h"
+#include "model/base64.h"
 #include "sinks/otlp_any_value.h"
 #include "sinks/utf8_repair.h"
 

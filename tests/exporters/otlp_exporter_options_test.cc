@@ -4,7 +4,7 @@
 // messages.
 #include <gtest/gtest.h>
 
-#include "sinks/base64.h"
+#include "model/base64.h"
 #include "sinks/otlp_exporter_options.h"
 #include "test_certificates.h"
 

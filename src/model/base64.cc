@@ -1,5 +1,5 @@
 // Base64 (RFC 4648) encoding and lenient decoding.
-#include "sinks/base64.h"
+#include "model/base64.h"
 
 namespace pipetrace {
 namespace {

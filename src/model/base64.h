@@ -1,5 +1,5 @@
-// Base64 for OTLP bytes values, and for IDs written by protobuf's own JSON
-// printer, which the OTLP/JSON decoder tolerates.
+// Base64: OTLP bytes values, IDs written by protobuf's own JSON printer
+// (which the OTLP/JSON decoder tolerates), and admission JSON patches.
 #pragma once
 
 #include <string>
