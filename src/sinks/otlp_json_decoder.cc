@@ -501,6 +501,10 @@ OtlpDecodeResult decode_otlp_json(std::string_view text) {
   } catch (const json::parse_error& e) {
     result.error = std::string("not valid JSON: ") + e.what();
     return result;
+  } catch (const json::out_of_range& e) {
+    // Valid JSON grammar, but a number no double holds (1E800).
+    result.error = std::string("a number in it is out of range: ") + e.what();
+    return result;
   }
   return TracesJsonReader().read(root);
 }

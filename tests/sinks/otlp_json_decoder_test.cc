@@ -219,6 +219,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"link with a bad ID", with_span(R"({"links":[{"traceId":"abc"}]})"),
                  R"(spans[0].links[0].traceId: "abc" is not 32 hex digits)"},
         BadInput{"not JSON", R"({"resourceSpans":[)", "not valid JSON"},
+        // Found by fuzz_otlp_json_decoder: the parser's overflow exception escaped.
+        BadInput{"a number beyond a double", R"({"resourceSpans":[{"x":1E800}]})", "out of range"},
+        BadInput{"a number beyond a double, then garbage", std::string("610E0800\0{\",s", 13), "out of range"},
         BadInput{"a JSON array", "[1,2]", "expected a JSON object holding resourceSpans"},
         BadInput{"blank line", "  \n", "empty input"}));
 
