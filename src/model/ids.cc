@@ -4,26 +4,51 @@
 #include <openssl/evp.h>
 
 #include <cstring>
+#include <string>
 #include <stdexcept>
 
 namespace pipetrace {
 namespace {
 
+// OpenSSL 3 looks an algorithm up on every EVP_sha256() init and allocates
+// a context per EVP_MD_CTX_new(); done once per ID, that costs several times
+// the hash itself. So the algorithm is fetched once per process, and each
+// thread keeps one context and one buffer for the message.
+const EVP_MD* sha256_algorithm() {
+  static const EVP_MD* md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
+struct DigestContext {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  std::string message;
+  DigestContext() {
+    if (ctx == nullptr) throw std::bad_alloc();
+  }
+  ~DigestContext() { EVP_MD_CTX_free(ctx); }
+  DigestContext(const DigestContext&) = delete;
+  DigestContext& operator=(const DigestContext&) = delete;
+};
+
 std::array<std::uint8_t, 32> sha256_fields(std::string_view domain,
                                            std::initializer_list<std::string_view> fields) {
-  std::array<std::uint8_t, 32> digest{};
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr) throw std::bad_alloc();
-  static constexpr std::uint8_t kSeparator = 0;
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(ctx, domain.data(), domain.size());
+  thread_local DigestContext context;
+  std::string& message = context.message;
+  message.assign(domain);
   for (std::string_view f : fields) {
-    EVP_DigestUpdate(ctx, &kSeparator, 1);
-    EVP_DigestUpdate(ctx, f.data(), f.size());
+    message += '\0';  // the separator: field boundaries are part of the identity
+    message.append(f);
   }
+  std::array<std::uint8_t, 32> digest{};
   unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, digest.data(), &len);
-  EVP_MD_CTX_free(ctx);
+  if (EVP_DigestInit_ex(context.ctx, sha256_algorithm(), nullptr) != 1 ||
+      EVP_DigestUpdate(context.ctx, message.data(), message.size()) != 1 ||
+      EVP_DigestFinal_ex(context.ctx, digest.data(), &len) != 1) {
+    throw std::runtime_error("SHA-256 failed in OpenSSL");
+  }
   return digest;
 }
 
