@@ -4,8 +4,7 @@
 #include <algorithm>
 #include <type_traits>
 
-#include <google/protobuf/arena.h>
-
+#include "sinks/otlp_wire_writer.h"
 #include "sinks/utf8_repair.h"
 
 namespace pipetrace {
@@ -125,16 +124,9 @@ opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest to_otlp_re
 }
 
 std::string encode_otlp_proto(std::span<const SpanBatch> batches, const InstrumentationScope& scope) {
-  // A request is thousands of small messages built once and thrown away:
-  // an arena turns their allocations into a few large blocks.
-  google::protobuf::Arena arena;
-  auto* request =
-      google::protobuf::Arena::CreateMessage<opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest>(
-          &arena);
-  fill_request(batches, scope, *request);
-  std::string bytes;
-  request->SerializeToString(&bytes);
-  return bytes;
+  // Building the message objects only to serialize and drop them cost more
+  // than the bytes: the wire writer produces the same bytes directly.
+  return write_otlp_wire_request(batches, scope);
 }
 
 std::string encode_otlp_proto(const SpanBatch& batch, const InstrumentationScope& scope) {
