@@ -7,7 +7,7 @@
 namespace pipetrace {
 
 void extract_activity_record(json::od::object& object, LighthouseActivityRecord& out) {
-  json::for_each_field(object, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(object, [&](std::string_view key, json::od::value& field) {
     if (key == "name") {
       json::read_string(field, out.name);
     } else if (key == "jobId") {

@@ -27,7 +27,7 @@ struct EventTimes {
 };
 
 void read_involved(json::od::value& value, InvolvedObject& out) {
-  json::for_each_field(value, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(value, [&](std::string_view key, json::od::value& field) {
     if (key == "kind") {
       json::read_string(field, out.kind);
     } else if (key == "name") {
@@ -45,7 +45,7 @@ void read_involved(json::od::value& value, InvolvedObject& out) {
 }
 
 void read_series(json::od::value& value, EventTimes& times) {
-  json::for_each_field(value, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(value, [&](std::string_view key, json::od::value& field) {
     if (key == "count") {
       times.series_count = json::as_int(field).value_or(0);
     } else if (key == "lastObservedTime") {
@@ -55,7 +55,7 @@ void read_series(json::od::value& value, EventTimes& times) {
 }
 
 void read_source_component(json::od::value& value, std::string& component) {
-  json::for_each_field(value, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(value, [&](std::string_view key, json::od::value& field) {
     if (key == "component") json::read_string(field, component);
   });
 }
@@ -74,7 +74,7 @@ void extract_event(json::od::object& object, EventRecord& out) {
   EventTimes times;
   std::string message, note, reporting_component, reporting_controller, source_component;
   bool saw_involved = false, saw_regarding = false;
-  json::for_each_field(object, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(object, [&](std::string_view key, json::od::value& field) {
     if (key == "metadata") {
       read_object_meta(field, out.meta);
     } else if (key == "involvedObject") {

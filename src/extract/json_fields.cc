@@ -21,27 +21,23 @@ od::json_type type_of(od::value& value) { return take(value.type()); }
 
 }  // namespace
 
-void read_string(od::value& value, std::string& out) {
+std::string_view as_text(od::value& value) {
   // Nearly every field read is a string: try that before asking the type.
   std::string_view text;
   simdjson::error_code error = value.get_string().get(text);
-  if (error == simdjson::SUCCESS) {
-    out.assign(text);
-    return;
-  }
+  if (error == simdjson::SUCCESS) return text;
   if (error != simdjson::INCORRECT_TYPE) throw simdjson::simdjson_error(error);
   switch (type_of(value)) {
     case od::json_type::number:
-      out.assign(trim_trailing_space(value.raw_json_token()));
-      return;
+      return trim_trailing_space(value.raw_json_token());
     case od::json_type::boolean:
-      out.assign(take(value.get_bool()) ? "true" : "false");
-      return;
+      return take(value.get_bool()) ? "true" : "false";
     default:
-      out.clear();
-      return;
+      return {};
   }
 }
+
+void read_string(od::value& value, std::string& out) { out.assign(as_text(value)); }
 
 std::string as_string(od::value& value) {
   std::string out;
@@ -90,6 +86,47 @@ bool as_bool(od::value& value) {
     default:
       return false;
   }
+}
+
+bool visit_fields(od::object& object, FieldVisitor visitor) {
+  for (auto item : object) {
+    od::field field = take(std::move(item));
+    if (!visitor.call(visitor.target, raw_key(field.key()), field.value())) break;
+  }
+  return true;
+}
+
+bool visit_fields(od::value& value, FieldVisitor visitor) {
+  od::object object;
+  simdjson::error_code error = value.get_object().get(object);
+  if (error == simdjson::INCORRECT_TYPE) return false;
+  throw_if_error(error);
+  return visit_fields(object, visitor);
+}
+
+bool visit_entries(od::value& value, FieldVisitor visitor) {
+  od::object object;
+  simdjson::error_code error = value.get_object().get(object);
+  if (error == simdjson::INCORRECT_TYPE) return false;
+  throw_if_error(error);
+  for (auto item : object) {
+    od::field field = take(std::move(item));
+    std::string_view key = take(field.unescaped_key());
+    visitor.call(visitor.target, key, field.value());
+  }
+  return true;
+}
+
+bool visit_elements(od::value& value, ElementVisitor visitor) {
+  od::array array;
+  simdjson::error_code error = value.get_array().get(array);
+  if (error == simdjson::INCORRECT_TYPE) return false;
+  throw_if_error(error);
+  for (auto item : array) {
+    od::value element = take(std::move(item));
+    visitor.call(visitor.target, element);
+  }
+  return true;
 }
 
 }  // namespace pipetrace::json

@@ -36,6 +36,22 @@ T take(simdjson::simdjson_result<T>&& result) {
 void read_string(od::value& value, std::string& out);
 std::string as_string(od::value& value);
 
+// The same text as read_string, without a copy: it points into the parser's
+// buffers (or the input) and stays valid until the parser reads the next
+// document. Lets a caller count or pick before it allocates.
+std::string_view as_text(od::value& value);
+
+// A field's key as written between its quotes, not unescaped. A key with an
+// escape ("na\u006de") keeps its backslash and so equals none of the plain
+// names the extractors look for, exactly as raw_json_string's `key == "name"`
+// behaves; comparing views lets a chain of names fail on length alone.
+inline std::string_view raw_key(od::raw_json_string key) {
+  const char* begin = key.raw();
+  const char* end = begin;
+  while (*end != '"') ++end;  // a key token always ends with its closing quote
+  return {begin, static_cast<std::size_t>(end - begin)};
+}
+
 // RFC 3339 text via parse_time; anything else (null, a number) is 0.
 TimeNs as_time(od::value& value);
 
@@ -45,61 +61,73 @@ std::optional<std::int64_t> as_int(od::value& value);
 // true/false, or the strings "true"/"false".
 bool as_bool(od::value& value);
 
-// Calls fn(raw key, value) for each field; keys are compared with
-// `key == "name"` without unescaping. Returns false (and reads nothing)
-// when the value is not an object. A callback that returns bool stops the
-// walk by returning false: the rest of the object is then skipped in one go
-// by the enclosing iteration, which is cheaper than visiting each field.
+// The walks below take their callback through these small references and
+// run in one out-of-line function each. The iteration code is large (the
+// on-demand iterator inlines deeply) and was copied into every caller's
+// lambda: dozens of copies, one per field list of every kind, that evicted
+// one another from the instruction cache on every event. One shared copy
+// stays hot; the price is an indirect call per field.
+struct FieldVisitor {
+  void* target;
+  bool (*call)(void* target, std::string_view key, od::value& value);
+};
+struct ElementVisitor {
+  void* target;
+  void (*call)(void* target, od::value& element);
+};
+
+bool visit_fields(od::object& object, FieldVisitor visitor);
+bool visit_fields(od::value& value, FieldVisitor visitor);
+bool visit_entries(od::value& value, FieldVisitor visitor);
+bool visit_elements(od::value& value, ElementVisitor visitor);
+
+template <class Fn>
+void* visitor_target(Fn& fn) {
+  return const_cast<void*>(static_cast<const void*>(&fn));
+}
+
+template <class Fn>
+FieldVisitor field_visitor(Fn& fn) {
+  auto call = [](void* target, std::string_view key, od::value& value) {
+    Fn& f = *static_cast<Fn*>(target);
+    if constexpr (std::is_same_v<decltype(f(key, value)), bool>) {
+      return f(key, value);
+    } else {
+      f(key, value);
+      return true;
+    }
+  };
+  return FieldVisitor{visitor_target(fn), call};
+}
+
+// Calls fn(raw key, value) for each field, the key as raw_key gives it
+// (compared with `key == "name"`, not unescaped). Returns false (and reads
+// nothing) when the value is not an object. A callback that returns bool
+// stops the walk by returning false: the rest of the object is then skipped
+// in one go by the enclosing iteration, which is cheaper than visiting each
+// field.
 template <class Fn>
 bool for_each_field(od::object& object, Fn&& fn) {
-  for (auto item : object) {
-    od::field field = take(std::move(item));
-    if constexpr (std::is_same_v<decltype(fn(field.key(), field.value())), bool>) {
-      if (!fn(field.key(), field.value())) break;
-    } else {
-      fn(field.key(), field.value());
-    }
-  }
-  return true;
+  return visit_fields(object, field_visitor(fn));
 }
 
 template <class Fn>
 bool for_each_field(od::value& value, Fn&& fn) {
-  od::object object;
-  simdjson::error_code error = value.get_object().get(object);
-  if (error == simdjson::INCORRECT_TYPE) return false;
-  throw_if_error(error);
-  return for_each_field(object, fn);
+  return visit_fields(value, field_visitor(fn));
 }
 
 // Like for_each_field, for maps whose keys are data (labels, the v1beta1
 // status.taskRuns map): fn(unescaped key, value).
 template <class Fn>
 bool for_each_entry(od::value& value, Fn&& fn) {
-  od::object object;
-  simdjson::error_code error = value.get_object().get(object);
-  if (error == simdjson::INCORRECT_TYPE) return false;
-  throw_if_error(error);
-  for (auto item : object) {
-    od::field field = take(std::move(item));
-    std::string_view key = take(field.unescaped_key());
-    fn(key, field.value());
-  }
-  return true;
+  return visit_entries(value, field_visitor(fn));
 }
 
 // Calls fn(element) for each element; false when the value is not an array.
 template <class Fn>
 bool for_each_element(od::value& value, Fn&& fn) {
-  od::array array;
-  simdjson::error_code error = value.get_array().get(array);
-  if (error == simdjson::INCORRECT_TYPE) return false;
-  throw_if_error(error);
-  for (auto item : array) {
-    od::value element = take(std::move(item));
-    fn(element);
-  }
-  return true;
+  auto call = [](void* target, od::value& element) { (*static_cast<std::remove_reference_t<Fn>*>(target))(element); };
+  return visit_elements(value, ElementVisitor{visitor_target(fn), call});
 }
 
 }  // namespace pipetrace::json

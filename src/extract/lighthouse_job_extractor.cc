@@ -19,7 +19,7 @@ void read_first_pull(json::od::value& pulls, PullFields& first) {
   bool seen = false;
   json::for_each_element(pulls, [&](json::od::value& pull) {
     if (seen) return;  // batch jobs list several pulls; the first names the trace
-    seen = json::for_each_field(pull, [&](json::od::raw_json_string key, json::od::value& field) {
+    seen = json::for_each_field(pull, [&](std::string_view key, json::od::value& field) {
       if (key == "number") {
         json::read_string(field, first.number);
       } else if (key == "author") {
@@ -35,7 +35,7 @@ void read_first_pull(json::od::value& pulls, PullFields& first) {
 
 void read_refs(json::od::value& refs, GitRefs& out) {
   PullFields pull;
-  json::for_each_field(refs, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(refs, [&](std::string_view key, json::od::value& field) {
     if (key == "org") {
       json::read_string(field, out.org);
     } else if (key == "repo") {
@@ -59,7 +59,7 @@ void read_refs(json::od::value& refs, GitRefs& out) {
 }
 
 void read_spec(json::od::value& spec, LighthouseJobRecord& out) {
-  json::for_each_field(spec, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(spec, [&](std::string_view key, json::od::value& field) {
     if (key == "job") {
       json::read_string(field, out.job);
     } else if (key == "type") {
@@ -75,7 +75,7 @@ void read_spec(json::od::value& spec, LighthouseJobRecord& out) {
 }
 
 void read_activity(json::od::value& activity, LighthouseJobRecord& out) {
-  json::for_each_field(activity, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(activity, [&](std::string_view key, json::od::value& field) {
     if (key == "status") {
       json::read_string(field, out.activity_status);
     } else if (key == "stages" || key == "steps") {
@@ -85,7 +85,7 @@ void read_activity(json::od::value& activity, LighthouseJobRecord& out) {
 }
 
 void read_status(json::od::value& status, LighthouseJobRecord& out) {
-  json::for_each_field(status, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(status, [&](std::string_view key, json::od::value& field) {
     if (key == "state") {
       json::read_string(field, out.state);
     } else if (key == "description") {
@@ -117,7 +117,7 @@ std::string repo_url_from_clone_url(std::string_view clone_url) {
 }  // namespace
 
 void extract_lighthouse_job(json::od::object& object, LighthouseJobRecord& out) {
-  json::for_each_field(object, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(object, [&](std::string_view key, json::od::value& field) {
     if (key == "metadata") {
       read_object_meta(field, out.meta);
     } else if (key == "spec") {

@@ -1,12 +1,15 @@
 // Reads object metadata (see metadata_reader.h).
 #include "extract/metadata_reader.h"
 
+#include <utility>
+#include <vector>
+
 namespace pipetrace {
 namespace {
 
 void read_owner_ref(json::od::value& value, std::vector<OwnerRef>& owners) {
   OwnerRef ref;
-  bool is_object = json::for_each_field(value, [&](json::od::raw_json_string key, json::od::value& field) {
+  bool is_object = json::for_each_field(value, [&](std::string_view key, json::od::value& field) {
     if (key == "kind") {
       json::read_string(field, ref.kind);
     } else if (key == "name") {
@@ -20,6 +23,20 @@ void read_owner_ref(json::od::value& value, std::vector<OwnerRef>& owners) {
     }
   });
   if (is_object) owners.push_back(std::move(ref));
+}
+
+// Labels or annotations: gathered as views first, so that the record's
+// vector is allocated once at its final size instead of growing (and moving
+// its strings) entry by entry.
+template <class Keep>
+void read_entries(json::od::value& map, KeyValues& out, Keep keep) {
+  thread_local std::vector<std::pair<std::string_view, std::string_view>> found;
+  found.clear();
+  json::for_each_entry(map, [&](std::string_view key, json::od::value& value) {
+    if (keep(key)) found.emplace_back(key, json::as_text(value));
+  });
+  out.reserve(out.size() + found.size());
+  for (const auto& [key, value] : found) out.emplace_back(key, value);
 }
 
 }  // namespace
@@ -40,7 +57,7 @@ std::string_view api_group(std::string_view api_version) {
 }
 
 void read_object_meta(json::od::value& metadata, ObjectMeta& meta) {
-  json::for_each_field(metadata, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(metadata, [&](std::string_view key, json::od::value& field) {
     if (key == "name") {
       json::read_string(field, meta.name);
     } else if (key == "namespace") {
@@ -54,17 +71,11 @@ void read_object_meta(json::od::value& metadata, ObjectMeta& meta) {
     } else if (key == "deletionTimestamp") {
       meta.deleting = json::as_time(field);
     } else if (key == "labels") {
-      json::for_each_entry(field, [&](std::string_view label, json::od::value& value) {
-        meta.labels.emplace_back(std::string(label), json::as_string(value));
-      });
+      read_entries(field, meta.labels, [](std::string_view) { return true; });
     } else if (key == "annotations") {
       // Values of other annotations (kubectl's last-applied-configuration can
       // be the whole object again) are never unescaped or copied.
-      json::for_each_entry(field, [&](std::string_view annotation, json::od::value& value) {
-        if (is_annotation_of_interest(annotation)) {
-          meta.annotations.emplace_back(std::string(annotation), json::as_string(value));
-        }
-      });
+      read_entries(field, meta.annotations, is_annotation_of_interest);
     } else if (key == "ownerReferences") {
       json::for_each_element(field, [&](json::od::value& owner) { read_owner_ref(owner, meta.owners); });
     }

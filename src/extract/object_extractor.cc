@@ -5,6 +5,8 @@
 
 #include <exception>
 #include <type_traits>
+#include <utility>
+#include <variant>
 
 #include "extract/kind_extractors.h"
 #include "extract/object_identity.h"
@@ -31,19 +33,23 @@ std::string describe(const Record& record) {
   return describe(record.meta.kind, record.meta.ns, record.meta.name);
 }
 
+// The record is built in its final place inside the result: a record is
+// large, and each move of it touches every string and vector it holds.
 template <class Record, class Reader>
-ExtractResult read_record(json::od::object& object, const ObjectIdentity& id, Reader reader) {
-  Record record;
+ExtractResult read_record(json::od::object& object, ObjectIdentity& id, Reader reader) {
+  ExtractResult result{ExtractStatus::Ok, std::nullopt, {}};
+  Record& record = std::get<Record>(result.record.emplace(std::in_place_type<Record>));
   if constexpr (!std::is_same_v<Record, LighthouseActivityRecord>) {
-    record.meta.api_version = id.api_version;
-    record.meta.kind = id.kind;
+    // Taken, not copied: the identity is not used once its record exists.
+    record.meta.api_version = std::move(id.api_version);
+    record.meta.kind = std::move(id.kind);
   }
   try {
     reader(object, record);
   } catch (const simdjson::simdjson_error& e) {
     return error_result("malformed JSON in " + describe(record) + ": " + e.what());
   }
-  return ExtractResult{ExtractStatus::Ok, ResourceRecord(std::move(record)), {}};
+  return result;
 }
 
 std::string not_an_object_message(json::od::value& value) {
@@ -61,7 +67,7 @@ std::string not_an_object_message(json::od::value& value) {
   }
 }
 
-ExtractResult dispatch(json::od::object& object, const ObjectIdentity& id) {
+ExtractResult dispatch(json::od::object& object, ObjectIdentity& id) {
   switch (id.traced) {
     case TracedKind::LighthouseJob:
       return read_record<LighthouseJobRecord>(object, id, extract_lighthouse_job);

@@ -19,7 +19,7 @@ struct ShapeClues {
 };
 
 void probe_spec(json::od::value& spec, ShapeClues& clues) {
-  json::for_each_field(spec, [&](json::od::raw_json_string key, json::od::value&) {
+  json::for_each_field(spec, [&](std::string_view key, json::od::value&) {
     if (key == "pipelineRef" || key == "pipelineSpec") {
       clues.pipeline_run = true;
     } else if (key == "taskRef" || key == "taskSpec") {
@@ -41,7 +41,7 @@ void probe_status(json::od::value& status, ShapeClues& clues) {
     clues.activity_record = true;
     return;
   }
-  json::for_each_field(status, [&](json::od::raw_json_string key, json::od::value&) {
+  json::for_each_field(status, [&](std::string_view key, json::od::value&) {
     if (key == "childReferences" || key == "taskRuns" || key == "runs" || key == "pipelineSpec" ||
         key == "pipelineResults") {
       clues.pipeline_run = true;
@@ -53,7 +53,7 @@ void probe_status(json::od::value& status, ShapeClues& clues) {
   });
 }
 
-void probe_top_level(json::od::raw_json_string key, json::od::value& value, ShapeClues& clues) {
+void probe_top_level(std::string_view key, json::od::value& value, ShapeClues& clues) {
   if (key == "jobId" || key == "stages" || key == "gitURL") {
     clues.activity_record = true;
   } else if (key == "involvedObject" || key == "regarding") {
@@ -122,7 +122,7 @@ ObjectIdentity identify_object(json::od::object& object, std::string_view kind_h
   ShapeClues clues;
   for (auto item : object) {
     json::od::field field = json::take(std::move(item));
-    json::od::raw_json_string key = field.key();
+    std::string_view key = json::raw_key(field.key());
     if (key == "kind") {
       json::read_string(field.value(), id.kind);
       have_kind = !id.kind.empty();

@@ -16,7 +16,7 @@ void read_activity_entry(json::od::value& entry, std::vector<StageRecord>& stage
   StageRecord stage;
   std::string kind;
   bool has_body = false;
-  json::for_each_field(entry, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(entry, [&](std::string_view key, json::od::value& field) {
     if (key == "kind") {
       json::read_string(field, kind);
     } else if (key == "stage" || key == "step" || key == "promote" || key == "preview") {
@@ -33,7 +33,7 @@ void read_activity_entry(json::od::value& entry, std::vector<StageRecord>& stage
 }
 
 void read_spec(json::od::value& spec, PipelineActivityRecord& out) {
-  json::for_each_field(spec, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(spec, [&](std::string_view key, json::od::value& field) {
     if (key == "pipeline") {
       json::read_string(field, out.pipeline);
     } else if (key == "build") {
@@ -69,7 +69,7 @@ void read_spec(json::od::value& spec, PipelineActivityRecord& out) {
 }  // namespace
 
 void extract_pipeline_activity(json::od::object& object, PipelineActivityRecord& out) {
-  json::for_each_field(object, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(object, [&](std::string_view key, json::od::value& field) {
     if (key == "metadata") {
       read_object_meta(field, out.meta);
     } else if (key == "spec") {

@@ -23,7 +23,7 @@ void add_child(std::vector<ChildRef>& children, ChildRef child) {
 void read_child_references(json::od::value& references, std::vector<ChildRef>& children) {
   json::for_each_element(references, [&](json::od::value& reference) {
     ChildRef child;
-    json::for_each_field(reference, [&](json::od::raw_json_string key, json::od::value& field) {
+    json::for_each_field(reference, [&](std::string_view key, json::od::value& field) {
       if (key == "kind") {
         json::read_string(field, child.kind);
       } else if (key == "name") {
@@ -41,7 +41,7 @@ void read_child_references(json::od::value& references, std::vector<ChildRef>& c
 void read_child_map(json::od::value& map, std::string_view kind, std::vector<ChildRef>& children) {
   json::for_each_entry(map, [&](std::string_view name, json::od::value& entry) {
     ChildRef child{std::string(kind), std::string(name), {}};
-    json::for_each_field(entry, [&](json::od::raw_json_string key, json::od::value& field) {
+    json::for_each_field(entry, [&](std::string_view key, json::od::value& field) {
       if (key == "pipelineTaskName") json::read_string(field, child.pipeline_task);
     });
     add_child(children, std::move(child));
@@ -49,13 +49,13 @@ void read_child_map(json::od::value& map, std::string_view kind, std::vector<Chi
 }
 
 void read_ref_name(json::od::value& ref, std::string& name) {
-  json::for_each_field(ref, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(ref, [&](std::string_view key, json::od::value& field) {
     if (key == "name") json::read_string(field, name);
   });
 }
 
 void read_spec(json::od::value& spec, PipelineRunRecord& out) {
-  json::for_each_field(spec, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(spec, [&](std::string_view key, json::od::value& field) {
     if (key == "pipelineRef") {
       read_ref_name(field, out.pipeline);
     } else if (key == "status") {
@@ -65,7 +65,7 @@ void read_spec(json::od::value& spec, PipelineRunRecord& out) {
 }
 
 void read_status(json::od::value& status, PipelineRunRecord& out) {
-  json::for_each_field(status, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(status, [&](std::string_view key, json::od::value& field) {
     if (key == "startTime") {
       out.start = json::as_time(field);
     } else if (key == "completionTime") {
@@ -85,7 +85,7 @@ void read_status(json::od::value& status, PipelineRunRecord& out) {
 }  // namespace
 
 void extract_pipeline_run(json::od::object& object, PipelineRunRecord& out) {
-  json::for_each_field(object, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(object, [&](std::string_view key, json::od::value& field) {
     if (key == "metadata") {
       read_object_meta(field, out.meta);
     } else if (key == "spec") {

@@ -13,26 +13,32 @@
 namespace pipetrace {
 namespace {
 
+// Names and images are kept as views into the document until the merge
+// knows which of them a step keeps: a status's image is usually replaced by
+// the spec's, and copying it first would cost an allocation for nothing.
 struct SpecContainer {
-  std::string name;
-  std::string image;
+  std::string_view name;
+  std::string_view image;
 };
 
 struct ContainerStatus {
-  StepRecord step;  // container, state, restart count; image as the runtime reports it
-  std::string image_id;
+  StepRecord step;  // state, restart count
+  std::string_view container;
+  std::string_view image;  // as the runtime reports it
+  std::string_view image_id;
+  bool merged = false;  // already given to a spec container
 };
 
 void read_spec_containers(json::od::value& containers, std::vector<SpecContainer>& out) {
   json::for_each_element(containers, [&](json::od::value& container) {
     SpecContainer entry;
     bool have_name = false, have_image = false;
-    bool ok = json::for_each_field(container, [&](json::od::raw_json_string key, json::od::value& field) {
+    bool ok = json::for_each_field(container, [&](std::string_view key, json::od::value& field) {
       if (key == "name") {
-        json::read_string(field, entry.name);
+        entry.name = json::as_text(field);
         have_name = true;
       } else if (key == "image") {
-        json::read_string(field, entry.image);
+        entry.image = json::as_text(field);
         have_image = true;
       }
       // The API server writes name and image first; command, env, probes
@@ -46,15 +52,15 @@ void read_spec_containers(json::od::value& containers, std::vector<SpecContainer
 void read_container_statuses(json::od::value& statuses, std::vector<ContainerStatus>& out) {
   json::for_each_element(statuses, [&](json::od::value& status) {
     ContainerStatus entry;
-    bool ok = json::for_each_field(status, [&](json::od::raw_json_string key, json::od::value& field) {
+    bool ok = json::for_each_field(status, [&](std::string_view key, json::od::value& field) {
       if (key == "name") {
-        json::read_string(field, entry.step.container);
+        entry.container = json::as_text(field);
       } else if (key == "state") {
         read_container_state(field, entry.step);
       } else if (key == "image") {
-        json::read_string(field, entry.step.image);
+        entry.image = json::as_text(field);
       } else if (key == "imageID") {
-        json::read_string(field, entry.image_id);
+        entry.image_id = json::as_text(field);
       } else if (key == "restartCount") {
         entry.step.restart_count = static_cast<int>(json::as_int(field).value_or(0));
       }
@@ -63,33 +69,36 @@ void read_container_statuses(json::od::value& statuses, std::vector<ContainerSta
   });
 }
 
+// The image a status reports: its image, else its imageID.
+std::string_view reported_image(const ContainerStatus& status) {
+  return status.image.empty() ? status.image_id : status.image;
+}
+
 // Spec order is the step order (the kubelet sorts statuses by name); a
 // container with no status yet still becomes a step, with no state.
-std::vector<StepRecord> merge_containers(std::vector<SpecContainer>& spec, std::vector<ContainerStatus>& statuses) {
-  std::vector<StepRecord> steps;
+void merge_containers(const std::vector<SpecContainer>& spec, std::vector<ContainerStatus>& statuses,
+                      std::vector<StepRecord>& steps) {
   steps.reserve(std::max(spec.size(), statuses.size()));
-  std::vector<bool> used(statuses.size(), false);
-  for (SpecContainer& container : spec) {
-    StepRecord step;
-    for (std::size_t i = 0; i < statuses.size(); ++i) {
-      if (!used[i] && statuses[i].step.container == container.name) {
-        used[i] = true;
-        step = std::move(statuses[i].step);
-        if (step.image.empty()) step.image = std::move(statuses[i].image_id);
+  for (const SpecContainer& container : spec) {
+    StepRecord& step = steps.emplace_back();
+    std::string_view image;
+    for (ContainerStatus& status : statuses) {
+      if (!status.merged && status.container == container.name) {
+        status.merged = true;
+        step = std::move(status.step);
+        image = reported_image(status);
         break;
       }
     }
-    step.container = std::move(container.name);
-    if (!container.image.empty()) step.image = std::move(container.image);
-    steps.push_back(std::move(step));
+    step.container = container.name;
+    step.image = container.image.empty() ? image : container.image;
   }
-  for (std::size_t i = 0; i < statuses.size(); ++i) {
-    if (used[i]) continue;
-    StepRecord& step = statuses[i].step;
-    if (step.image.empty()) step.image = std::move(statuses[i].image_id);
-    steps.push_back(std::move(step));
+  for (ContainerStatus& status : statuses) {
+    if (status.merged) continue;
+    StepRecord& step = steps.emplace_back(std::move(status.step));
+    step.container = status.container;
+    step.image = reported_image(status);
   }
-  return steps;
 }
 
 bool is_tekton_pod(const ObjectMeta& meta) {
@@ -113,10 +122,17 @@ struct PodContainers {
   std::vector<SpecContainer> spec_init;
   std::vector<ContainerStatus> status;
   std::vector<ContainerStatus> status_init;
+
+  void clear() {
+    spec.clear();
+    spec_init.clear();
+    status.clear();
+    status_init.clear();
+  }
 };
 
 void read_spec(json::od::value& spec, PodRecord& out, PodContainers& containers) {
-  json::for_each_field(spec, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(spec, [&](std::string_view key, json::od::value& field) {
     if (key == "containers") {
       read_spec_containers(field, containers.spec);
     } else if (key == "initContainers") {
@@ -128,7 +144,7 @@ void read_spec(json::od::value& spec, PodRecord& out, PodContainers& containers)
 }
 
 void read_status(json::od::value& status, PodRecord& out, PodContainers& containers) {
-  json::for_each_field(status, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(status, [&](std::string_view key, json::od::value& field) {
     if (key == "phase") {
       json::read_string(field, out.phase);
     } else if (key == "reason") {
@@ -150,8 +166,11 @@ void read_status(json::od::value& status, PodRecord& out, PodContainers& contain
 }  // namespace
 
 void extract_pod(json::od::object& object, PodRecord& out) {
-  PodContainers containers;
-  json::for_each_field(object, [&](json::od::raw_json_string key, json::od::value& field) {
+  // Reused from pod to pod: only their capacity survives, which spares the
+  // growth of four vectors on every pod event.
+  thread_local PodContainers containers;
+  containers.clear();
+  json::for_each_field(object, [&](std::string_view key, json::od::value& field) {
     if (key == "metadata") {
       read_object_meta(field, out.meta);
     } else if (key == "spec") {
@@ -160,8 +179,8 @@ void extract_pod(json::od::object& object, PodRecord& out) {
       read_status(field, out, containers);
     }
   });
-  out.containers = merge_containers(containers.spec, containers.status);
-  out.init_containers = merge_containers(containers.spec_init, containers.status_init);
+  merge_containers(containers.spec, containers.status, out.containers);
+  merge_containers(containers.spec_init, containers.status_init, out.init_containers);
   bool tekton = is_tekton_pod(out.meta);
   name_steps(out.containers, tekton);
   name_steps(out.init_containers, tekton);

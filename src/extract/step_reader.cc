@@ -1,11 +1,14 @@
 // Reads steps and stages (see step_reader.h).
 #include "extract/step_reader.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace pipetrace {
 namespace {
 
 void read_terminated(json::od::value& value, StepRecord& step) {
-  json::for_each_field(value, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(value, [&](std::string_view key, json::od::value& field) {
     if (key == "exitCode") {
       if (auto code = json::as_int(field)) step.exit_code = static_cast<int>(*code);
     } else if (key == "reason") {
@@ -21,13 +24,13 @@ void read_terminated(json::od::value& value, StepRecord& step) {
 }
 
 void read_running(json::od::value& value, StepRecord& step) {
-  json::for_each_field(value, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(value, [&](std::string_view key, json::od::value& field) {
     if (key == "startedAt") step.start = json::as_time(field);
   });
 }
 
 void read_waiting(json::od::value& value, StepRecord& step) {
-  json::for_each_field(value, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(value, [&](std::string_view key, json::od::value& field) {
     if (key == "reason") {
       json::read_string(field, step.reason);
     } else if (key == "message") {
@@ -42,7 +45,7 @@ bool is_object(json::od::value& value) {
 
 // The times and status of a CoreActivityStep (Jenkins X) or an ActivityStep
 // (Lighthouse): returns false for other keys.
-bool read_activity_core_field(json::od::raw_json_string key, json::od::value& field, std::string& name,
+bool read_activity_core_field(std::string_view key, json::od::value& field, std::string& name,
                               std::string& status, TimeNs& start, TimeNs& end) {
   if (key == "name") {
     json::read_string(field, name);
@@ -60,7 +63,7 @@ bool read_activity_core_field(json::od::raw_json_string key, json::od::value& fi
 
 bool read_activity_step(json::od::value& value, StepRecord& step) {
   std::string description;
-  bool ok = json::for_each_field(value, [&](json::od::raw_json_string key, json::od::value& field) {
+  bool ok = json::for_each_field(value, [&](std::string_view key, json::od::value& field) {
     if (read_activity_core_field(key, field, step.name, step.status, step.start, step.end)) return;
     if (key == "message") {
       json::read_string(field, step.message);
@@ -74,7 +77,7 @@ bool read_activity_step(json::od::value& value, StepRecord& step) {
 
 }  // namespace
 
-bool read_container_state_field(json::od::raw_json_string key, json::od::value& value, StepRecord& step) {
+bool read_container_state_field(std::string_view key, json::od::value& value, StepRecord& step) {
   if (key == "terminated") {
     if (is_object(value)) {
       step.state = "terminated";
@@ -97,7 +100,7 @@ bool read_container_state_field(json::od::raw_json_string key, json::od::value& 
 }
 
 void read_container_state(json::od::value& state, StepRecord& step) {
-  json::for_each_field(state, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(state, [&](std::string_view key, json::od::value& field) {
     read_container_state_field(key, field, step);
   });
 }
@@ -110,10 +113,13 @@ std::string_view step_name_from_container(std::string_view container) {
 }
 
 void read_tekton_steps(json::od::value& steps, std::vector<StepRecord>& out) {
+  // As with conditions: gathered apart, then `out` allocated once.
+  thread_local std::vector<StepRecord> found;
+  found.clear();
   json::for_each_element(steps, [&](json::od::value& element) {
     StepRecord step;
     std::string termination_reason;
-    bool ok = json::for_each_field(element, [&](json::od::raw_json_string key, json::od::value& field) {
+    bool ok = json::for_each_field(element, [&](std::string_view key, json::od::value& field) {
       if (read_container_state_field(key, field, step)) return;
       if (key == "name") {
         json::read_string(field, step.name);
@@ -128,8 +134,10 @@ void read_tekton_steps(json::od::value& steps, std::vector<StepRecord>& out) {
     if (!ok) return;
     if (step.name.empty()) step.name = step_name_from_container(step.container);
     if (step.reason.empty()) step.reason = std::move(termination_reason);
-    out.push_back(std::move(step));
+    found.push_back(std::move(step));
   });
+  out.reserve(out.size() + found.size());
+  std::move(found.begin(), found.end(), std::back_inserter(out));
 }
 
 void read_activity_steps(json::od::value& steps, std::vector<StepRecord>& out) {
@@ -141,7 +149,7 @@ void read_activity_steps(json::od::value& steps, std::vector<StepRecord>& out) {
 
 bool read_activity_stage(json::od::value& value, StageRecord& stage) {
   std::string environment;
-  bool ok = json::for_each_field(value, [&](json::od::raw_json_string key, json::od::value& field) {
+  bool ok = json::for_each_field(value, [&](std::string_view key, json::od::value& field) {
     if (read_activity_core_field(key, field, stage.name, stage.status, stage.start, stage.end)) return;
     if (key == "steps") {
       read_activity_steps(field, stage.steps);

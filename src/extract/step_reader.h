@@ -16,7 +16,7 @@ namespace pipetrace {
 // Handles a container state's "waiting" / "running" / "terminated" key,
 // wherever it appears (inline in a Tekton step, under a pod container's
 // "state"); returns false for any other key.
-bool read_container_state_field(json::od::raw_json_string key, json::od::value& value, StepRecord& step);
+bool read_container_state_field(std::string_view key, json::od::value& value, StepRecord& step);
 
 // A pod container's "state" object.
 void read_container_state(json::od::value& state, StepRecord& step);

@@ -10,16 +10,16 @@ namespace pipetrace {
 namespace {
 
 void read_spec(json::od::value& spec, TaskRunRecord& out) {
-  json::for_each_field(spec, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(spec, [&](std::string_view key, json::od::value& field) {
     if (key != "taskRef") return;
-    json::for_each_field(field, [&](json::od::raw_json_string ref_key, json::od::value& ref_field) {
+    json::for_each_field(field, [&](std::string_view ref_key, json::od::value& ref_field) {
       if (ref_key == "name") json::read_string(ref_field, out.task);
     });
   });
 }
 
 void read_status(json::od::value& status, TaskRunRecord& out) {
-  json::for_each_field(status, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(status, [&](std::string_view key, json::od::value& field) {
     if (key == "podName") {
       json::read_string(field, out.pod_name);
     } else if (key == "startTime") {
@@ -37,7 +37,7 @@ void read_status(json::od::value& status, TaskRunRecord& out) {
 }  // namespace
 
 void extract_task_run(json::od::object& object, TaskRunRecord& out) {
-  json::for_each_field(object, [&](json::od::raw_json_string key, json::od::value& field) {
+  json::for_each_field(object, [&](std::string_view key, json::od::value& field) {
     if (key == "metadata") {
       read_object_meta(field, out.meta);
     } else if (key == "spec") {
