@@ -23,6 +23,7 @@ struct OwnerRef {
   std::string name;
   std::string uid;
   bool controller = false;
+  bool operator==(const OwnerRef&) const = default;
 };
 
 // metadata plus apiVersion/kind. Any field may be empty: real objects lack
@@ -45,6 +46,7 @@ struct ObjectMeta {
   KeyValues labels;
   KeyValues annotations;
   std::vector<OwnerRef> owners;
+  bool operator==(const ObjectMeta&) const = default;
 };
 
 // One condition (Tekton's "Succeeded", a pod's "PodScheduled", ...).
@@ -54,6 +56,7 @@ struct ConditionRecord {
   std::string reason;
   std::string message;
   TimeNs last_transition = 0;
+  bool operator==(const ConditionRecord&) const = default;
 };
 
 // A step or container: Tekton status.steps[], pod container statuses,
@@ -70,6 +73,7 @@ struct StepRecord {
   std::string reason;
   std::string message;
   int restart_count = 0;
+  bool operator==(const StepRecord&) const = default;
 };
 
 // A stage of a PipelineActivity / ActivityRecord / LighthouseJob activity.
@@ -79,6 +83,7 @@ struct StageRecord {
   TimeNs start = 0;
   TimeNs end = 0;
   std::vector<StepRecord> steps;
+  bool operator==(const StageRecord&) const = default;
 };
 
 // What a repository reference in a LighthouseJob or ActivityRecord says.
@@ -93,6 +98,7 @@ struct GitRefs {
   std::string pull_number;  // "" when not a pull request
   std::string pull_author;
   std::string pull_link;
+  bool operator==(const GitRefs&) const = default;
 };
 
 struct LighthouseJobRecord {
@@ -109,6 +115,7 @@ struct LighthouseJobRecord {
   TimeNs completion = 0;   // status.completionTime
   std::string activity_status;       // status.activity.status
   std::vector<StageRecord> stages;   // status.activity.stages
+  bool operator==(const LighthouseJobRecord&) const = default;
 };
 
 // A PipelineRun's child (v1 status.childReferences, or v1beta1's
@@ -117,6 +124,7 @@ struct ChildRef {
   std::string kind;  // "TaskRun" | "CustomRun" | "Run"
   std::string name;
   std::string pipeline_task;
+  bool operator==(const ChildRef&) const = default;
 };
 
 struct PipelineRunRecord {
@@ -127,6 +135,7 @@ struct PipelineRunRecord {
   TimeNs completion = 0;
   std::optional<ConditionRecord> succeeded;  // status.conditions[type=Succeeded]
   std::vector<ChildRef> children;
+  bool operator==(const PipelineRunRecord&) const = default;
 };
 
 struct TaskRunRecord {
@@ -138,6 +147,7 @@ struct TaskRunRecord {
   TimeNs completion = 0;
   std::optional<ConditionRecord> succeeded;
   std::vector<StepRecord> steps;  // status.steps
+  bool operator==(const TaskRunRecord&) const = default;
 };
 
 struct PodRecord {
@@ -150,6 +160,7 @@ struct PodRecord {
   std::vector<ConditionRecord> conditions;
   std::vector<StepRecord> init_containers;  // from status.initContainerStatuses, image from spec
   std::vector<StepRecord> containers;       // from status.containerStatuses, image from spec
+  bool operator==(const PodRecord&) const = default;
 };
 
 struct InvolvedObject {
@@ -159,6 +170,7 @@ struct InvolvedObject {
   std::string name;
   std::string uid;
   std::string field_path;  // "spec.containers{step-build}"
+  bool operator==(const InvolvedObject&) const = default;
 };
 
 // core/v1 Event or events.k8s.io/v1 Event, normalised.
@@ -172,6 +184,7 @@ struct EventRecord {
   TimeNs first = 0;         // firstTimestamp / deprecatedFirstTimestamp / eventTime
   TimeNs last = 0;          // lastTimestamp / series.lastObservedTime / eventTime
   int count = 1;            // count / series.count / deprecatedCount
+  bool operator==(const EventRecord&) const = default;
 };
 
 // Jenkins X jenkins.io/v1 PipelineActivity.
@@ -191,6 +204,7 @@ struct PipelineActivityRecord {
   TimeNs start = 0;       // spec.startedTimestamp
   TimeNs completion = 0;  // spec.completedTimestamp
   std::vector<StageRecord> stages;  // spec.steps[].stage (top-level steps become a stage each)
+  bool operator==(const PipelineActivityRecord&) const = default;
 };
 
 // Lighthouse's ActivityRecord, relayed to external plugins as an "activity"
@@ -210,6 +224,7 @@ struct LighthouseActivityRecord {
   TimeNs start = 0;
   TimeNs completion = 0;
   std::vector<StageRecord> stages;
+  bool operator==(const LighthouseActivityRecord&) const = default;
 };
 
 // One git-provider event, whether relayed by Lighthouse (go-scm JSON) or
@@ -234,6 +249,7 @@ struct WebhookRecord {
   std::string sender;
   std::string comment;         // comment body for comment events
   TimeNs timestamp = 0;        // a time the payload states, when it has one
+  bool operator==(const WebhookRecord&) const = default;
 };
 
 using ResourceRecord = std::variant<WebhookRecord, LighthouseJobRecord, PipelineRunRecord, TaskRunRecord,

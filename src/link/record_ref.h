@@ -1,10 +1,8 @@
-// Records of any kind, however they are stored. The tracer holds each
-// in-flight resource's record in an allocation the size of its own kind
-// (HeldRecord) rather than of the largest kind (ResourceRecord), and asks the
-// same questions of it as of an observed record, through a RecordRef.
+// A reference to a record of any kind, whether it sits in a ResourceRecord
+// or on its own: the span builders and the record questions of
+// record_view.h read records through it.
 #pragma once
 
-#include <memory>
 #include <type_traits>
 #include <variant>
 
@@ -18,7 +16,6 @@ struct Forms;
 template <typename... T>
 struct Forms<std::variant<T...>> {
   using Pointer = std::variant<const T*...>;
-  using Owner = std::variant<std::unique_ptr<T>...>;
 };
 }  // namespace record_ref_detail
 
@@ -47,39 +44,6 @@ class RecordRef {
 
  private:
   Pointer ptr_;
-};
-
-// An owned record, allocated at the size of its own kind. Always holds one
-// once hold() was called; the tracer calls it when it creates a node.
-class HeldRecord {
- public:
-  void hold(const ResourceRecord& record) {
-    owner_ = std::visit(
-        [](const auto& r) -> Owner { return std::make_unique<std::decay_t<decltype(r)>>(r); }, record);
-  }
-  // Takes the record's contents (its strings and vectors) without copying.
-  void hold(ResourceRecord&& record) {
-    owner_ = std::visit(
-        [](auto&& r) -> Owner { return std::make_unique<std::decay_t<decltype(r)>>(std::move(r)); },
-        std::move(record));
-  }
-  RecordRef ref() const {
-    return RecordRef(std::visit([](const auto& p) -> RecordRef::Pointer { return p.get(); }, owner_));
-  }
-  operator RecordRef() const { return ref(); }  // NOLINT: read wherever a record is read
-  template <typename T>
-  const T* get_if() const {
-    return ref().get_if<T>();
-  }
-  // Calls f with the record of its own kind, for the tracer's trimming.
-  template <typename F>
-  void visit_mutable(F&& f) {
-    std::visit([&](auto& p) { f(*p); }, owner_);
-  }
-
- private:
-  using Owner = record_ref_detail::Forms<ResourceRecord>::Owner;
-  Owner owner_;
 };
 
 }  // namespace pipetrace

@@ -8,16 +8,51 @@
 #include <cctype>
 #include <set>
 
+#include "link/frozen_record.h"
 #include "link/span_builder.h"
 #include "model/ids.h"
 
 namespace pipetrace {
 
+namespace {
+
+// What decides whether an observation is newer than the held one.
+struct RecordSummary {
+  // resourceVersions are opaque by contract but etcd's are integers: held
+  // as one when it is (up to 19 digits), the only case they are compared.
+  std::uint64_t resource_version = 0;
+  bool numeric_version = false;
+  TimeNs latest = 0;
+  bool finished = false;
+  bool webhook = false;
+  bool webhook_without_event = false;  // a synthesized root
+};
+
+RecordSummary summarize(RecordRef record) {
+  RecordSummary s;
+  const std::string version = resource_version_of(record);
+  if (!version.empty() && version.size() <= 19 &&
+      std::all_of(version.begin(), version.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    s.resource_version = std::stoull(version);
+    s.numeric_version = true;
+  }
+  s.latest = latest_time_of(record);
+  s.finished = is_finished(record);
+  if (const auto* w = record.get_if<WebhookRecord>()) {
+    s.webhook = true;
+    s.webhook_without_event = w->event.empty();
+  }
+  return s;
+}
+
+}  // namespace
+
 struct Tracer::Node {
   // The node's key is the one it is filed under in nodes_ (never moved).
   const ResourceKey* key_in_graph = nullptr;
   const ResourceKey& key() const { return *key_in_graph; }
-  HeldRecord record;  // the newest observation, at the size of its own kind
+  FrozenRecord record;   // the newest observation, frozen (thawed to link and build)
+  RecordSummary summary;  // what each new observation is compared with, without thawing
   TimeNs first_observed = 0;
   TimeNs last_observed = 0;
   TimeNs deleted_at = 0;
@@ -32,8 +67,20 @@ struct Tracer::Node {
   TraceId trace_id;
   SpanId span_id;
   SpanId parent_span_id;
-  std::string trace_state;
-  std::vector<SpanLink> links;
+  // A trace context adopted or linked: rare, so held apart from the node.
+  struct Adopted {
+    std::string trace_state;
+    std::vector<SpanLink> links;
+  };
+  std::unique_ptr<Adopted> adopted;
+  Adopted& adopt() {
+    if (!adopted) adopted = std::make_unique<Adopted>();
+    return *adopted;
+  }
+  const std::string& trace_state() const {
+    static const std::string none;
+    return adopted ? adopted->trace_state : none;
+  }
   std::vector<Node*> children;
   std::vector<HeldEvent> events;    // Kubernetes events about this object
   WaitHistory waits;                // observed waiting phases (reason + first-seen time each)
@@ -42,30 +89,20 @@ struct Tracer::Node {
 
 namespace {
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-// Which of two observations of one object is the newer. resourceVersions are
-// opaque by contract but etcd's are integers; compare them as such when they
-// are, then fall back to progress, so the result never depends on the order
-// in which the observations arrived.
-bool newer(RecordRef candidate, RecordRef current) {
-  std::string a = resource_version_of(candidate), b = resource_version_of(current);
-  if (all_digits(a) && all_digits(b) && a != b) {
-    if (a.size() != b.size()) return a.size() > b.size();
-    return a > b;
+// Which of two observations of one object is the newer: by resourceVersion
+// when both are integers, else by progress, so the result never depends on
+// the order in which the observations arrived.
+bool newer(const RecordSummary& candidate, const RecordSummary& current) {
+  if (candidate.numeric_version && current.numeric_version &&
+      candidate.resource_version != current.resource_version) {
+    return candidate.resource_version > current.resource_version;
   }
-  bool fa = is_finished(candidate), fb = is_finished(current);
-  if (fa != fb) return fa;
-  TimeNs la = latest_time_of(candidate), lb = latest_time_of(current);
-  if (la != lb) return la > lb;
-  if (const auto* wa = candidate.get_if<WebhookRecord>()) {
-    const auto* wb = current.get_if<WebhookRecord>();  // one key, one kind
-    // A real delivery beats a synthesized root; otherwise keep the current one.
-    return wb != nullptr && wb->event.empty() && !wa->event.empty();
-  }
-  return false;
+  if (candidate.finished != current.finished) return candidate.finished;
+  if (candidate.latest != current.latest) return candidate.latest > current.latest;
+  // One key, one kind: a real delivery beats a synthesized root; otherwise
+  // keep the current one.
+  return candidate.webhook && current.webhook && current.webhook_without_event &&
+         !candidate.webhook_without_event;
 }
 
 std::string kind_name(const std::string& kind, const std::string& name) { return kind + '\0' + name; }
@@ -135,15 +172,15 @@ bool annotation_read(std::string_view key) {
 template <typename Keep>
 void keep_only(KeyValues& kv, Keep keep) {
   kv.erase(std::remove_if(kv.begin(), kv.end(), [&](const auto& entry) { return !keep(entry.first); }), kv.end());
-  kv.shrink_to_fit();
 }
 
 void drop(std::string& unread) { std::string().swap(unread); }
 
-// Drops from a stored record what nothing reads after extraction: most
-// labels and annotations, and API versions (the kind is in the key).
-void compact_record(HeldRecord& record) {
-  record.visit_mutable([](auto& r) {
+// Drops from a record about to be stored what nothing reads after
+// extraction: most labels and annotations, and API versions (the kind is in
+// the key).
+void compact_record(ResourceRecord& record) {
+  std::visit([](auto& r) {
     using Record = std::decay_t<decltype(r)>;
     if constexpr (requires { r.meta; }) {
       keep_only(r.meta.labels, label_read<Record>);
@@ -151,7 +188,7 @@ void compact_record(HeldRecord& record) {
       drop(r.meta.api_version);
       for (OwnerRef& o : r.meta.owners) drop(o.api_version);
     }
-  });
+  }, record);
 }
 
 }  // namespace
@@ -185,13 +222,17 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key,
   const TimeNs deleted_at = event.type != WatchType::Deleted ? 0
                             : event.observed_at != 0         ? event.observed_at
                                                              : latest_time_of(event.record);
-  auto take = [&](HeldRecord& held) {
+  const RecordSummary summary = summarize(event.record);
+  auto take = [&](Node& node) {
     if (movable != nullptr) {
-      held.hold(std::move(*movable));
+      compact_record(*movable);
+      node.record = FrozenRecord(*movable, freeze_templates_);
     } else {
-      held.hold(event.record);
+      ResourceRecord copy = event.record;
+      compact_record(copy);
+      node.record = FrozenRecord(copy, freeze_templates_);
     }
-    compact_record(held);
+    node.summary = summary;
   };
   auto filed = nodes_.try_emplace(key).first;
   auto& slot = filed->second;
@@ -205,7 +246,7 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key,
     }
     slot = std::make_unique<Node>();
     slot->key_in_graph = &filed->first;
-    take(slot->record);
+    take(*slot);
     by_kind_name_.emplace(kind_name_hash(key.kind, key.name), slot.get());
     auto orphans = orphan_events_.find(key);
     if (orphans == orphan_events_.end() && !key.ns.empty()) orphans = orphan_events_.find({key.kind, "", key.name});
@@ -213,8 +254,8 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key,
       slot->events = std::move(orphans->second);
       orphan_events_.erase(orphans);
     }
-  } else if (newer(event.record, slot->record)) {
-    take(slot->record);
+  } else if (newer(summary, slot->summary)) {
+    take(*slot);
   }
   Node* n = slot.get();
   if (event.observed_at != 0) {
@@ -295,7 +336,9 @@ bool Tracer::waiting_for_pod(Node& n) {
   // cluster the pod's watch may lag the TaskRun's, so the TaskRun waits for
   // the pod (bounded, like a child waits for its parent) rather than put its
   // steps under a different parent depending on timing.
-  const auto* tr = n.record.get_if<TaskRunRecord>();
+  if (!n.record.holds<TaskRunRecord>()) return false;
+  const ResourceRecord thawed = n.record.thaw();
+  const auto* tr = std::get_if<TaskRunRecord>(&thawed);
   if (tr == nullptr || tr->pod_name.empty()) return false;
   if (find({"Pod", n.key().ns, tr->pod_name}) != nullptr) return false;
   TimeNs since = n.last_observed != 0 ? n.last_observed : n.first_observed;
@@ -321,7 +364,7 @@ void Tracer::wait_for_parent(Node& n) {
     if (std::find(bucket.begin(), bucket.end(), &n) == bucket.end()) bucket.push_back(&n);
   };
   // Parents are derived from the record whenever asked rather than stored.
-  const ParentCandidates parents = parents_of(n.record);
+  const ParentCandidates parents = parents_of(n.record.thaw());
   for (const ResourceKey& k : parents.keys) note(k.kind, k.name);
   if (!parents.event_guid.empty()) note(kWebhookKind, parents.event_guid);
 }
@@ -351,7 +394,7 @@ void Tracer::settle(Node& changed) {
   }
   for (Node* n : work) {
     if (n->resolved && !n->emitted && n->key().kind != kWebhookKind &&
-        (is_finished(n->record) || n->deleted_at != 0) && !waiting_for_pod(*n) && !in_event_grace(*n)) {
+        (n->summary.finished || n->deleted_at != 0) && !waiting_for_pod(*n) && !in_event_grace(*n)) {
       emit(*n, false);
     }
   }
@@ -382,15 +425,16 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
     ~Guard() { n.resolving = false; }
   } guard{node};
 
-  const std::string uid = uid_of(node.record);
   if (node.key().kind == kWebhookKind) {
     node.trace_id = webhook_trace_id(node.key().name);
     node.span_id = webhook_span_id(node.key().name);
     node.resolved = true;
     return true;
   }
+  const ResourceRecord record = node.record.thaw();
+  const std::string uid = uid_of(record);
   node.span_id = resource_span_id(options_.cluster, node.key().kind, node.key().ns, node.key().name, uid);
-  const ParentCandidates parents = parents_of(node.record);
+  const ParentCandidates parents = parents_of(record);
 
   Node* parent = nullptr;
   for (const ResourceKey& k : parents.keys) {
@@ -421,33 +465,33 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
     node.parent = parent;
     node.trace_id = parent->trace_id;
     node.parent_span_id = parent->span_id;
-    node.trace_state = parent->trace_state;
+    if (!parent->trace_state().empty()) node.adopt().trace_state = parent->trace_state();
     if (std::find(parent->children.begin(), parent->children.end(), &node) == parent->children.end()) {
       parent->children.push_back(&node);
     }
   } else if (has_traceparent) {
     node.trace_id = adopted_trace;
     node.parent_span_id = adopted_span;
-    node.trace_state = parents.tracestate;
+    if (!parents.tracestate.empty()) node.adopt().trace_state = parents.tracestate;
   } else {
     node.trace_id = derive_trace_id({options_.cluster, node.key().kind, node.key().ns, node.key().name, uid});
   }
-  node.links.clear();
+  if (node.adopted) node.adopted->links.clear();
   if (has_traceparent && parent != nullptr && adopted_trace != node.trace_id) {
-    node.links.push_back({adopted_trace, adopted_span, parents.tracestate, {{"pipetrace.link.source",
+    node.adopt().links.push_back({adopted_trace, adopted_span, parents.tracestate, {{"pipetrace.link.source",
                                                                                  std::string("traceparent")}}});
   }
   // Tekton's own span contexts, when it traces too: keep them as links.
-  if (const ObjectMeta* meta = node.record.ref().visit([](const auto& r) -> const ObjectMeta* {
+  if (const ObjectMeta* meta = std::visit([](const auto& r) -> const ObjectMeta* {
         if constexpr (requires { r.meta; }) return &r.meta;
         else return nullptr;
-      })) {
+      }, record)) {
     for (const auto& [k, v] : meta->annotations) {
       if (k.find("SpanContext") == std::string::npos) continue;
       TraceId t;
       SpanId s;
       if (parse_traceparent(traceparent_in_carrier(v), t, s) && t != node.trace_id) {
-        node.links.push_back({t, s, "", {{"pipetrace.link.source", k}}});
+        node.adopt().links.push_back({t, s, "", {{"pipetrace.link.source", k}}});
       }
     }
   }
@@ -461,11 +505,12 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   p.trace_id = node.trace_id;
   p.span_id = node.span_id;
   p.parent_span_id = node.parent_span_id;
-  p.trace_state = node.trace_state;
-  p.links = node.links;
+  p.trace_state = node.trace_state();
+  if (node.adopted) p.links = node.adopted->links;
   p.first_observed = node.first_observed;
   p.last_observed = node.last_observed;
-  bool finished = is_finished(node.record);
+  const ResourceRecord record = node.record.thaw();
+  bool finished = node.summary.finished;
   p.deleted_at = finished ? 0 : node.deleted_at;
   p.unfinished = !finished && node.deleted_at == 0;
   p.children_end = node.subtree_end;
@@ -473,7 +518,7 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   const std::vector<ObjectEvent> events = view_events(node.events, node.key().name, strings_);
   p.events = &events;
   p.waits = &node.waits;
-  if (const auto* tr = node.record.get_if<TaskRunRecord>()) {
+  if (const auto* tr = std::get_if<TaskRunRecord>(&record)) {
     Node* pod = nullptr;
     for (Node* c : node.children) {
       if (c->key().kind == "Pod") pod = c;
@@ -484,11 +529,14 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
       if (pod->resolved && pod->trace_id == node.trace_id) p.pod_span_id = pod->span_id;
     }
   }
-  if (node.record.get_if<PodRecord>() != nullptr && node.parent != nullptr) {
-    p.task_run = node.parent->record.get_if<TaskRunRecord>();
+  ResourceRecord parent_record;  // a pod's TaskRun, which its builder reads
+  if (std::holds_alternative<PodRecord>(record) && node.parent != nullptr &&
+      node.parent->record.holds<TaskRunRecord>()) {
+    parent_record = node.parent->record.thaw();
+    p.task_run = std::get_if<TaskRunRecord>(&parent_record);
   }
   std::size_t first = out.size();
-  build_spans(node.record, p, out);
+  build_spans(record, p, out);
   TimeNs end = 0;
   for (std::size_t i = first; i < out.size(); ++i) end = std::max(end, out[i].end);
   for (Node* a = node.parent; a != nullptr; a = a->parent) a->subtree_end = std::max(a->subtree_end, end);
@@ -545,7 +593,7 @@ void Tracer::emit_ready(bool final) {
         bool open_children = std::any_of(n->children.begin(), n->children.end(), [](Node* c) { return !c->emitted; });
         if (open_children || n->children.empty()) continue;
         if (now - std::max(n->last_observed, n->subtree_end) < options_.root_linger) continue;
-      } else if ((!is_finished(n->record) && n->deleted_at == 0) || waiting_for_pod(*n) || in_event_grace(*n)) {
+      } else if ((!n->summary.finished && n->deleted_at == 0) || waiting_for_pod(*n) || in_event_grace(*n)) {
         continue;
       }
     }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "extract/records.h"
+#include "link/frozen_record.h"
 #include "link/held_event.h"
 #include "link/record_view.h"
 #include "link/resource_key.h"
@@ -108,6 +109,8 @@ class Tracer {
   const Clock& clock_;
   // The texts of held Events (declared first: everything below refers to it).
   StringPool strings_;
+  // The strings held records share with earlier ones of their kind.
+  FreezeTemplates freeze_templates_;
   std::map<ResourceKey, std::unique_ptr<Node>> nodes_;
   // Hash of kind and name -> nodes, for look-ups where one side lacks a namespace.
   std::unordered_multimap<std::uint64_t, Node*> by_kind_name_;
