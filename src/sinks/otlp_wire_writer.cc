@@ -185,7 +185,9 @@ std::size_t scalar_value_size(const AttributeValue& value) {
   if (const auto* i = std::get_if<std::int64_t>(&value)) {
     return tag_size(any_value_field::kIntValue) + WireFormatLite::Int64Size(*i);
   }
-  if (std::holds_alternative<double>(value)) return tag_size(any_value_field::kDoubleValue) + WireFormatLite::kDoubleSize;
+  if (std::holds_alternative<double>(value)) {
+    return tag_size(any_value_field::kDoubleValue) + WireFormatLite::kDoubleSize;
+  }
   return tag_size(any_value_field::kBoolValue) + WireFormatLite::kBoolSize;
 }
 
@@ -388,9 +390,8 @@ class RequestWireWriter {
   std::uint8_t* write_status(const Span& span, std::uint8_t* out) {
     const std::string_view message = text(span.status_message);
     const int code = static_cast<int>(span.status);
-    out = write_length_delimited_header(
-        span_field::kStatus, text_field_size(status_field::kMessage, message) + enum_field_size(status_field::kCode, code),
-        out);
+    const std::size_t size = text_field_size(status_field::kMessage, message) + enum_field_size(status_field::kCode, code);
+    out = write_length_delimited_header(span_field::kStatus, size, out);
     out = write_text_field(status_field::kMessage, message, out);
     return write_enum_field(status_field::kCode, code, out);
   }
