@@ -11,7 +11,6 @@
 #include <cassert>
 #include <climits>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string_view>
 #include <variant>
@@ -95,35 +94,6 @@ constexpr int kDoubleValue = common_pb::AnyValue::kDoubleValueFieldNumber;
 std::uint64_t unix_nanos(TimeNs t) { return t > 0 ? static_cast<std::uint64_t>(t) : 0; }
 
 bool has_status(const Span& span) { return span.status != StatusCode::Unset || !span.status_message.empty(); }
-
-template <typename Word>
-Word load(const char* bytes) {
-  Word word;
-  std::memcpy(&word, bytes, sizeof word);
-  return word;
-}
-
-// Whether no byte has its high bit set, reading whole words: the first and
-// last words overlap rather than ending in a byte-by-byte tail, since most
-// strings here are short keys and values.
-bool is_ascii(std::string_view text) {
-  const char* bytes = text.data();
-  const std::size_t size = text.size();
-  if (size >= 8) {
-    std::uint64_t seen = load<std::uint64_t>(bytes + size - 8);
-    for (std::size_t pos = 0; pos + 8 <= size; pos += 8) seen |= load<std::uint64_t>(bytes + pos);
-    return (seen & 0x8080808080808080ULL) == 0;
-  }
-  if (size >= 4) {
-    return ((load<std::uint32_t>(bytes) | load<std::uint32_t>(bytes + size - 4)) & 0x80808080U) == 0;
-  }
-  unsigned seen = 0;
-  for (std::size_t pos = 0; pos < size; ++pos) seen |= static_cast<unsigned char>(bytes[pos]);
-  return (seen & 0x80U) == 0;
-}
-
-// Nearly all text is ASCII, so the full UTF-8 check runs only on the rest.
-bool is_valid_text(std::string_view text) { return is_ascii(text) || is_valid_utf8(text); }
 
 std::size_t tag_size(int field) { return WireFormatLite::TagSize(field, WireFormatLite::TYPE_BYTES); }
 
@@ -254,7 +224,7 @@ class RequestWireWriter {
   // The size of a string field's content once repaired. Repairs are kept, in
   // visiting order, for the writing walk.
   std::size_t text_size(const std::string& text) {
-    if (is_valid_text(text)) return text.size();
+    if (is_valid_utf8(text)) return text.size();
     repairs_.push_back({&text, replace_invalid_utf8(text)});
     return repairs_.back().text.size();
   }

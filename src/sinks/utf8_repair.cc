@@ -1,7 +1,39 @@
 // Strict UTF-8 validation and per-byte repair.
 #include "sinks/utf8_repair.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace pipetrace {
+namespace {
+
+template <typename Word>
+Word load(const char* bytes) {
+  Word word;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
+// Whether no byte has its high bit set, reading whole words: the first and
+// last words overlap rather than ending in a byte-by-byte tail, since most
+// strings here are short keys and values.
+bool is_ascii(std::string_view text) {
+  const char* bytes = text.data();
+  const std::size_t size = text.size();
+  if (size >= 8) {
+    std::uint64_t seen = load<std::uint64_t>(bytes + size - 8);
+    for (std::size_t pos = 0; pos + 8 <= size; pos += 8) seen |= load<std::uint64_t>(bytes + pos);
+    return (seen & 0x8080808080808080ULL) == 0;
+  }
+  if (size >= 4) {
+    return ((load<std::uint32_t>(bytes) | load<std::uint32_t>(bytes + size - 4)) & 0x80808080U) == 0;
+  }
+  unsigned seen = 0;
+  for (std::size_t pos = 0; pos < size; ++pos) seen |= static_cast<unsigned char>(bytes[pos]);
+  return (seen & 0x80U) == 0;
+}
+
+}  // namespace
 
 std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
@@ -43,6 +75,9 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
 }
 
 bool is_valid_utf8(std::string_view text) {
+  // Nearly all text is ASCII: that is told a word at a time, and only the
+  // rest is walked sequence by sequence.
+  if (is_ascii(text)) return true;
   std::size_t pos = 0;
   while (pos < text.size()) {
     if (static_cast<unsigned char>(text[pos]) < 0x80) {
