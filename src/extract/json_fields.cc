@@ -88,6 +88,20 @@ bool as_bool(od::value& value) {
   }
 }
 
+namespace {
+
+// Opens a value as the container a walk expects: false when it is another
+// type (the walk then reads nothing), an exception when the JSON is broken.
+template <typename Container>
+bool open(simdjson::simdjson_result<Container>&& result, Container& out) {
+  simdjson::error_code error = std::move(result).get(out);
+  if (error == simdjson::INCORRECT_TYPE) return false;
+  throw_if_error(error);
+  return true;
+}
+
+}  // namespace
+
 bool visit_fields(od::object& object, FieldVisitor visitor) {
   for (auto item : object) {
     od::field field = take(std::move(item));
@@ -98,17 +112,13 @@ bool visit_fields(od::object& object, FieldVisitor visitor) {
 
 bool visit_fields(od::value& value, FieldVisitor visitor) {
   od::object object;
-  simdjson::error_code error = value.get_object().get(object);
-  if (error == simdjson::INCORRECT_TYPE) return false;
-  throw_if_error(error);
+  if (!open(value.get_object(), object)) return false;
   return visit_fields(object, visitor);
 }
 
 bool visit_entries(od::value& value, FieldVisitor visitor) {
   od::object object;
-  simdjson::error_code error = value.get_object().get(object);
-  if (error == simdjson::INCORRECT_TYPE) return false;
-  throw_if_error(error);
+  if (!open(value.get_object(), object)) return false;
   for (auto item : object) {
     od::field field = take(std::move(item));
     std::string_view key = take(field.unescaped_key());
@@ -119,9 +129,7 @@ bool visit_entries(od::value& value, FieldVisitor visitor) {
 
 bool visit_elements(od::value& value, ElementVisitor visitor) {
   od::array array;
-  simdjson::error_code error = value.get_array().get(array);
-  if (error == simdjson::INCORRECT_TYPE) return false;
-  throw_if_error(error);
+  if (!open(value.get_array(), array)) return false;
   for (auto item : array) {
     od::value element = take(std::move(item));
     visitor.call(visitor.target, element);
