@@ -48,9 +48,11 @@ RecordSummary summarize(RecordRef record) {
 }  // namespace
 
 struct Tracer::Node {
-  // The node's key is the one it is filed under in nodes_ (never moved).
-  const ResourceKey* key_in_graph = nullptr;
-  const ResourceKey& key() const { return *key_in_graph; }
+  // Identity. Kinds and namespaces are few and interned by the tracer.
+  const std::string* kind = nullptr;
+  const std::string* ns = nullptr;
+  std::string name;
+  ResourceKey key() const { return {*kind, *ns, name}; }
   FrozenRecord record;   // the newest observation, frozen (thawed to link and build)
   RecordSummary summary;  // what each new observation is compared with, without thawing
   TimeNs first_observed = 0;
@@ -198,21 +200,35 @@ Tracer::Tracer(TracerOptions options, SpanSink& sink, const Clock& clock)
 
 Tracer::~Tracer() = default;
 
+const std::string* Tracer::intern(std::string_view text) {
+  auto it = interned_.find(text);
+  if (it == interned_.end()) it = interned_.emplace(text).first;
+  return &*it;
+}
+
 Tracer::Node* Tracer::find(const ResourceKey& key) const {
-  auto it = nodes_.find(key);
-  if (it != nodes_.end()) return it->second.get();
   // One side without a namespace matches any namespace; take the first in
   // namespace order so the choice does not depend on arrival order.
   Node* best = nullptr;
-  auto [first, last] = by_kind_name_.equal_range(kind_name_hash(key.kind, key.name));
+  auto [first, last] = nodes_.equal_range(kind_name_hash(key.kind, key.name));
   for (auto it = first; it != last; ++it) {
-    Node* n = it->second;
-    if (n->key().kind != key.kind || n->key().name != key.name) continue;
-    if (key.ns.empty() || n->key().ns.empty()) {
-      if (best == nullptr || n->key().ns < best->key().ns) best = n;
+    Node* n = it->second.get();
+    if (*n->kind != key.kind || n->name != key.name) continue;
+    if (*n->ns == key.ns) return n;
+    if (key.ns.empty() || n->ns->empty()) {
+      if (best == nullptr || *n->ns < *best->ns) best = n;
     }
   }
   return best;
+}
+
+Tracer::Node* Tracer::find_exact(const ResourceKey& key) const {
+  auto [first, last] = nodes_.equal_range(kind_name_hash(key.kind, key.name));
+  for (auto it = first; it != last; ++it) {
+    Node* n = it->second.get();
+    if (*n->kind == key.kind && *n->ns == key.ns && n->name == key.name) return n;
+  }
+  return nullptr;
 }
 
 Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key, ResourceRecord* movable) {
@@ -234,30 +250,30 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key,
     }
     node.summary = summary;
   };
-  auto filed = nodes_.try_emplace(key).first;
-  auto& slot = filed->second;
-  if (!slot) {
-    if (nodes_.size() > options_.max_resources) {
+  Node* n = find_exact(key);
+  if (n == nullptr) {
+    if (nodes_.size() >= options_.max_resources) {
       spdlog::warn("tracer: more than {} resources in flight; {} is not traced (raise max_resources)",
                    options_.max_resources, key.to_string());
-      nodes_.erase(key);
       ++stats_.evicted;
       return nullptr;
     }
-    slot = std::make_unique<Node>();
-    slot->key_in_graph = &filed->first;
-    take(*slot);
-    by_kind_name_.emplace(kind_name_hash(key.kind, key.name), slot.get());
+    auto fresh = std::make_unique<Node>();
+    n = fresh.get();
+    n->kind = intern(key.kind);
+    n->ns = intern(key.ns);
+    n->name = key.name;
+    take(*n);
+    nodes_.emplace(kind_name_hash(key.kind, key.name), std::move(fresh));
     auto orphans = orphan_events_.find(key);
     if (orphans == orphan_events_.end() && !key.ns.empty()) orphans = orphan_events_.find({key.kind, "", key.name});
     if (orphans != orphan_events_.end()) {
-      slot->events = std::move(orphans->second);
+      n->events = std::move(orphans->second);
       orphan_events_.erase(orphans);
     }
-  } else if (newer(summary, slot->summary)) {
-    take(*slot);
+  } else if (newer(summary, n->summary)) {
+    take(*n);
   }
-  Node* n = slot.get();
   if (event.observed_at != 0) {
     if (n->first_observed == 0 || event.observed_at < n->first_observed) n->first_observed = event.observed_at;
     n->last_observed = std::max(n->last_observed, event.observed_at);
@@ -340,7 +356,7 @@ bool Tracer::waiting_for_pod(Node& n) {
   const ResourceRecord thawed = n.record.thaw();
   const auto* tr = std::get_if<TaskRunRecord>(&thawed);
   if (tr == nullptr || tr->pod_name.empty()) return false;
-  if (find({"Pod", n.key().ns, tr->pod_name}) != nullptr) return false;
+  if (find({"Pod", *n.ns, tr->pod_name}) != nullptr) return false;
   TimeNs since = n.last_observed != 0 ? n.last_observed : n.first_observed;
   if (since != 0 && clock_.now() - since >= options_.parent_wait) return false;
   auto& bucket = waiting_on_[kind_name("Pod", tr->pod_name)];
@@ -381,8 +397,8 @@ void Tracer::settle(Node& changed) {
       wait_for_parent(*n);
       continue;
     }
-    if (!was_resolved || n == &changed || n->key().kind == "Pod") {
-      auto waiters = waiting_on_.find(kind_name(n->key().kind, n->key().name));
+    if (!was_resolved || n == &changed || *n->kind == "Pod") {
+      auto waiters = waiting_on_.find(kind_name(*n->kind, n->name));
       if (waiters != waiting_on_.end()) {
         std::vector<Node*> list = std::move(waiters->second);
         waiting_on_.erase(waiters);
@@ -393,7 +409,7 @@ void Tracer::settle(Node& changed) {
     }
   }
   for (Node* n : work) {
-    if (n->resolved && !n->emitted && n->key().kind != kWebhookKind &&
+    if (n->resolved && !n->emitted && *n->kind != kWebhookKind &&
         (n->summary.finished || n->deleted_at != 0) && !waiting_for_pod(*n) && !in_event_grace(*n)) {
       emit(*n, false);
     }
@@ -425,15 +441,15 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
     ~Guard() { n.resolving = false; }
   } guard{node};
 
-  if (node.key().kind == kWebhookKind) {
-    node.trace_id = webhook_trace_id(node.key().name);
-    node.span_id = webhook_span_id(node.key().name);
+  if (*node.kind == kWebhookKind) {
+    node.trace_id = webhook_trace_id(node.name);
+    node.span_id = webhook_span_id(node.name);
     node.resolved = true;
     return true;
   }
   const ResourceRecord record = node.record.thaw();
   const std::string uid = uid_of(record);
-  node.span_id = resource_span_id(options_.cluster, node.key().kind, node.key().ns, node.key().name, uid);
+  node.span_id = resource_span_id(options_.cluster, *node.kind, *node.ns, node.name, uid);
   const ParentCandidates parents = parents_of(record);
 
   Node* parent = nullptr;
@@ -474,7 +490,7 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
     node.parent_span_id = adopted_span;
     if (!parents.tracestate.empty()) node.adopt().trace_state = parents.tracestate;
   } else {
-    node.trace_id = derive_trace_id({options_.cluster, node.key().kind, node.key().ns, node.key().name, uid});
+    node.trace_id = derive_trace_id({options_.cluster, *node.kind, *node.ns, node.name, uid});
   }
   if (node.adopted) node.adopted->links.clear();
   if (has_traceparent && parent != nullptr && adopted_trace != node.trace_id) {
@@ -515,15 +531,15 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   p.unfinished = !finished && node.deleted_at == 0;
   p.children_end = node.subtree_end;
   // Events are held by the name of the object they are about: the node's.
-  const std::vector<ObjectEvent> events = view_events(node.events, node.key().name, strings_);
+  const std::vector<ObjectEvent> events = view_events(node.events, node.name, strings_);
   p.events = &events;
   p.waits = &node.waits;
   if (const auto* tr = std::get_if<TaskRunRecord>(&record)) {
     Node* pod = nullptr;
     for (Node* c : node.children) {
-      if (c->key().kind == "Pod") pod = c;
+      if (*c->kind == "Pod") pod = c;
     }
-    if (pod == nullptr && !tr->pod_name.empty()) pod = find({"Pod", node.key().ns, tr->pod_name});
+    if (pod == nullptr && !tr->pod_name.empty()) pod = find({"Pod", *node.ns, tr->pod_name});
     if (pod != nullptr) {
       if (!pod->resolved) resolve(*pod, final);
       if (pod->resolved && pod->trace_id == node.trace_id) p.pod_span_id = pod->span_id;
@@ -565,19 +581,23 @@ void Tracer::emit(Node& node, bool final) {
 
 void Tracer::emit_ready(bool final) {
   // Children before parents, so that a root's end covers its whole tree.
-  std::vector<Node*> order;
-  for (auto& [key, n] : nodes_) {
-    if (!n->emitted) order.push_back(n.get());
-  }
+  // In key order, so that what is emitted together comes out in the same
+  // order whatever order the graph was filled in.
+  auto unemitted = [this] {
+    std::vector<Node*> order;
+    for (auto& [hash, n] : nodes_) {
+      if (!n->emitted) order.push_back(n.get());
+    }
+    std::sort(order.begin(), order.end(), [](const Node* a, const Node* b) {
+      return std::tie(*a->kind, *a->ns, a->name) < std::tie(*b->kind, *b->ns, b->name);
+    });
+    return order;
+  };
+  std::vector<Node*> order = unemitted();
   std::size_t before = nodes_.size();
   for (Node* n : order) resolve(*n, final);
   // Resolving may have synthesized roots; they are emitted in this pass too.
-  if (nodes_.size() != before) {
-    order.clear();
-    for (auto& [key, n] : nodes_) {
-      if (!n->emitted) order.push_back(n.get());
-    }
-  }
+  if (nodes_.size() != before) order = unemitted();
   auto depth = [](const Node* n) {
     int d = 0;
     for (const Node* a = n->parent; a != nullptr; a = a->parent) ++d;
@@ -587,7 +607,7 @@ void Tracer::emit_ready(bool final) {
   TimeNs now = clock_.now();
   for (Node* n : order) {
     if (!n->resolved || n->emitted) continue;
-    bool is_root_event = n->key().kind == kWebhookKind;
+    bool is_root_event = *n->kind == kWebhookKind;
     if (!final) {
       if (is_root_event) {
         bool open_children = std::any_of(n->children.begin(), n->children.end(), [](Node* c) { return !c->emitted; });
@@ -604,35 +624,28 @@ void Tracer::emit_ready(bool final) {
 void Tracer::tick() {
   emit_ready(false);
   TimeNs now = clock_.now();
-  std::vector<ResourceKey> forget;
-  for (auto& [key, n] : nodes_) {
+  std::set<const Node*> gone;
+  for (auto& [hash, n] : nodes_) {
     if (!n->emitted || now - n->emitted_at < options_.retain_after_emit) continue;
     bool open_children = std::any_of(n->children.begin(), n->children.end(), [](Node* c) { return !c->emitted; });
-    if (!open_children) forget.push_back(key);
+    if (!open_children) gone.insert(n.get());
   }
-  if (!forget.empty()) {
-    std::set<const Node*> gone;
-    for (const auto& key : forget) gone.insert(nodes_[key].get());
-    for (auto& [k, list] : waiting_on_) {
-      list.erase(std::remove_if(list.begin(), list.end(), [&](Node* w) { return gone.count(w) > 0; }), list.end());
-    }
+  if (gone.empty()) return;
+  for (auto& [k, list] : waiting_on_) {
+    list.erase(std::remove_if(list.begin(), list.end(), [&](Node* w) { return gone.count(w) > 0; }), list.end());
   }
-  for (const auto& key : forget) {
-    Node* n = nodes_[key].get();
-    for (auto& [k, other] : nodes_) {
-      if (other->parent == n) other->parent = nullptr;
-      auto& ch = other->children;
-      ch.erase(std::remove(ch.begin(), ch.end(), n), ch.end());
+  for (auto& [hash, other] : nodes_) {
+    if (gone.count(other->parent) > 0) other->parent = nullptr;
+    auto& ch = other->children;
+    ch.erase(std::remove_if(ch.begin(), ch.end(), [&](Node* c) { return gone.count(c) > 0; }), ch.end());
+  }
+  for (auto it = nodes_.begin(); it != nodes_.end();) {
+    if (gone.count(it->second.get()) > 0) {
+      let_go(it->second->events, strings_);
+      it = nodes_.erase(it);
+    } else {
+      ++it;
     }
-    let_go(n->events, strings_);
-    auto [first, last] = by_kind_name_.equal_range(kind_name_hash(key.kind, key.name));
-    for (auto it = first; it != last; ++it) {
-      if (it->second == n) {
-        by_kind_name_.erase(it);
-        break;
-      }
-    }
-    nodes_.erase(key);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -88,7 +89,11 @@ class Tracer {
   struct Node;
 
  private:
+  // The node of `key`, or where one side lacks a namespace, of the same
+  // kind and name (first in namespace order).
   Node* find(const ResourceKey& key) const;
+  Node* find_exact(const ResourceKey& key) const;
+  const std::string* intern(std::string_view text);
   void observe(const ObservedEvent& event, ResourceRecord* movable);
   // `movable`, when not null, is event.record and may be moved from.
   Node* upsert(const ObservedEvent& event, const ResourceKey& key, ResourceRecord* movable);
@@ -111,9 +116,13 @@ class Tracer {
   StringPool strings_;
   // The strings held records share with earlier ones of their kind.
   FreezeTemplates freeze_templates_;
-  std::map<ResourceKey, std::unique_ptr<Node>> nodes_;
-  // Hash of kind and name -> nodes, for look-ups where one side lacks a namespace.
-  std::unordered_multimap<std::uint64_t, Node*> by_kind_name_;
+  // Kinds and namespaces of the nodes: a handful of distinct texts, each
+  // kept once for as long as the tracer lives.
+  std::set<std::string, std::less<>> interned_;
+  // The graph, by a hash of kind and name: a look-up where one side lacks a
+  // namespace finds its candidates under the same hash. Each node owns its
+  // identity, so an entry costs no more than the hash and the pointer.
+  std::unordered_multimap<std::uint64_t, std::unique_ptr<Node>> nodes_;
   std::map<ResourceKey, std::vector<HeldEvent>> orphan_events_;
   // kind + '\0' + name -> resources waiting for that parent to appear.
   std::unordered_map<std::string, std::vector<Node*>> waiting_on_;
