@@ -47,8 +47,47 @@ bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string name_of(const HeldEvent& e, std::string_view object_name, const StringPool& pool) {
-  if (e.name_pooled) return std::string(pool.view(static_cast<StringPool::Id>(e.name)));
+constexpr std::uint32_t kMaxCount = (1u << 26) - 1;
+
+// The packed texts: each part as its length (LEB128) then its bytes, so
+// that any text, NUL bytes included, round-trips.
+enum Part { kNamespace, kReason, kMessage, kType, kFieldPath, kComponent, kName, kResourceVersion, kParts };
+
+void append_part(std::string& out, std::string_view part) {
+  std::size_t n = part.size();
+  do {
+    unsigned char byte = n & 0x7f;
+    n >>= 7;
+    out += static_cast<char>(n != 0 ? byte | 0x80 : byte);
+  } while (n != 0);
+  out.append(part);
+}
+
+struct Texts {
+  std::string_view part[kParts];
+};
+
+Texts unpack(std::string_view packed) {
+  Texts t;
+  std::size_t at = 0;
+  for (auto& part : t.part) {
+    std::size_t n = 0;
+    for (int shift = 0; at < packed.size(); shift += 7) {
+      unsigned char byte = static_cast<unsigned char>(packed[at++]);
+      n |= static_cast<std::size_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) break;
+    }
+    n = std::min(n, packed.size() - at);
+    part = packed.substr(at, n);
+    at += n;
+  }
+  return t;
+}
+
+Texts texts_of(const HeldEvent& e, const StringPool& pool) { return unpack(pool.view(e.texts)); }
+
+std::string name_of(const HeldEvent& e, const Texts& texts, std::string_view object_name) {
+  if (e.name_in_texts) return std::string(texts.part[kName]);
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   out.reserve(object_name.size() + 1 + kHexDigits);
@@ -59,7 +98,7 @@ std::string name_of(const HeldEvent& e, std::string_view object_name, const Stri
 }
 
 std::string resource_version_of(const HeldEvent& e, const StringPool& pool) {
-  if (e.rv_digits == 0) return std::string(pool.view(static_cast<StringPool::Id>(e.resource_version)));
+  if (e.rv_digits == 0) return std::string(texts_of(e, pool).part[kResourceVersion]);
   std::string digits = std::to_string(e.resource_version);
   if (digits.size() < e.rv_digits) digits.insert(0, e.rv_digits - digits.size(), '0');
   return digits;
@@ -71,35 +110,30 @@ HeldEvent hold_event(const EventRecord& e, std::string_view object_name, StringP
   HeldEvent h;
   h.first = e.first;
   h.last = e.last;
-  h.count = e.count;
+  h.count = static_cast<std::uint32_t>(std::clamp<std::int64_t>(e.count, 0, kMaxCount));
+  std::string_view unconventional_name;
   if (!hex_suffix(e.meta.name, object_name, h.name)) {
-    h.name = pool.acquire(e.meta.name);
-    h.name_pooled = true;
+    unconventional_name = e.meta.name;
+    h.name_in_texts = 1;
   }
+  std::string_view unconventional_rv;
   if (decimal_value(e.meta.resource_version, h.resource_version)) {
-    h.rv_digits = static_cast<std::uint8_t>(e.meta.resource_version.size());
+    h.rv_digits = static_cast<std::uint8_t>(e.meta.resource_version.size()) & 0x1f;
   } else {
-    h.resource_version = pool.acquire(e.meta.resource_version);
+    unconventional_rv = e.meta.resource_version;
   }
-  h.ns = pool.acquire(e.meta.ns);
-  h.reason = pool.acquire(e.reason);
-  h.message = pool.acquire(e.message);
-  h.type = pool.acquire(e.type);
-  h.field_path = pool.acquire(e.involved.field_path);
-  h.reporting_component = pool.acquire(e.reporting_component);
+  thread_local std::string packed;
+  packed.clear();
+  for (std::string_view part : {std::string_view(e.meta.ns), std::string_view(e.reason), std::string_view(e.message),
+                                std::string_view(e.type), std::string_view(e.involved.field_path),
+                                std::string_view(e.reporting_component), unconventional_name, unconventional_rv}) {
+    append_part(packed, part);
+  }
+  h.texts = pool.acquire(packed);
   return h;
 }
 
-void let_go(const HeldEvent& e, StringPool& pool) {
-  if (e.name_pooled) pool.release(static_cast<StringPool::Id>(e.name));
-  if (e.rv_digits == 0) pool.release(static_cast<StringPool::Id>(e.resource_version));
-  pool.release(e.ns);
-  pool.release(e.reason);
-  pool.release(e.message);
-  pool.release(e.type);
-  pool.release(e.field_path);
-  pool.release(e.reporting_component);
-}
+void let_go(const HeldEvent& e, StringPool& pool) { pool.release(e.texts); }
 
 void let_go(const std::vector<HeldEvent>& events, StringPool& pool) {
   for (const HeldEvent& e : events) let_go(e, pool);
@@ -107,8 +141,9 @@ void let_go(const std::vector<HeldEvent>& events, StringPool& pool) {
 
 bool same_event_object(const EventRecord& e, const HeldEvent& held, std::string_view object_name,
                        const StringPool& pool) {
-  if (pool.view(held.ns) != e.meta.ns) return false;
-  if (held.name_pooled) return pool.view(static_cast<StringPool::Id>(held.name)) == e.meta.name;
+  const Texts texts = texts_of(held, pool);
+  if (texts.part[kNamespace] != e.meta.ns) return false;
+  if (held.name_in_texts) return texts.part[kName] == e.meta.name;
   std::uint64_t suffix = 0;
   return hex_suffix(e.meta.name, object_name, suffix) && suffix == held.name;
 }
@@ -135,16 +170,17 @@ std::vector<ObjectEvent> view_events(const std::vector<HeldEvent>& events, std::
   std::vector<ObjectEvent> out;
   out.reserve(events.size());
   for (const HeldEvent& e : events) {
+    const Texts texts = texts_of(e, pool);
     ObjectEvent v;
-    v.name = name_of(e, object_name, pool);
-    v.reason = pool.view(e.reason);
-    v.message = pool.view(e.message);
-    v.type = pool.view(e.type);
-    v.field_path = pool.view(e.field_path);
-    v.reporting_component = pool.view(e.reporting_component);
+    v.name = name_of(e, texts, object_name);
+    v.reason = texts.part[kReason];
+    v.message = texts.part[kMessage];
+    v.type = texts.part[kType];
+    v.field_path = texts.part[kFieldPath];
+    v.reporting_component = texts.part[kComponent];
     v.first = e.first;
     v.last = e.last;
-    v.count = e.count;
+    v.count = static_cast<int>(e.count);
     out.push_back(std::move(v));
   }
   return out;

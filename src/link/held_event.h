@@ -1,7 +1,8 @@
 // A Kubernetes Event as the tracer holds it while the object it is about is
 // in flight: only what span building and the "same Event updated in place"
-// check read, with its texts in the tracer's StringPool. An object can
-// gather dozens of Events, so this is kept to 64 bytes.
+// check read. A pod gathers a score of Events, most of them alike across
+// runs, so each is kept to 40 bytes: the texts go to the tracer's
+// StringPool as one packed tuple, which repeats.
 #pragma once
 
 #include <cstdint>
@@ -19,21 +20,21 @@ struct HeldEvent {
   TimeNs first = 0;
   TimeNs last = 0;
   // Event names are "<object name>.<16 hex digits>" (the recorder's
-  // convention): then only the digits are kept, else a pool id of the name.
+  // convention): then only the digits are kept here, else the name is one
+  // of the packed texts.
   std::uint64_t name = 0;
   // An all-digit resourceVersion of up to 19 digits as its value (and
-  // rv_digits its length, leading zeros included), else a pool id of it.
+  // rv_digits its length, leading zeros included), else one of the texts.
   std::uint64_t resource_version = 0;
-  StringPool::Id ns = StringPool::kEmpty;
-  StringPool::Id reason = StringPool::kEmpty;
-  StringPool::Id message = StringPool::kEmpty;
-  StringPool::Id type = StringPool::kEmpty;
-  StringPool::Id field_path = StringPool::kEmpty;
-  StringPool::Id reporting_component = StringPool::kEmpty;
-  int count = 1;
-  std::uint8_t rv_digits = 0;
-  bool name_pooled = false;
+  // Namespace, reason, message, type, field path, reporting component, and
+  // the name and resourceVersion when they are not held above.
+  StringPool::Id texts = StringPool::kEmpty;
+  // Counts beyond 2^26 - 1 (a back-off repeating for years) are held as that.
+  std::uint32_t count : 26 = 1;
+  std::uint32_t rv_digits : 5 = 0;
+  std::uint32_t name_in_texts : 1 = 0;
 };
+static_assert(sizeof(HeldEvent) == 40);
 
 // Holds `e`, an Event about the object named `object_name`, acquiring its
 // texts from `pool`.

@@ -77,6 +77,27 @@ TEST(HeldEvent, ReadsBackExactlyWhatWasObserved) {
   }
 }
 
+TEST(HeldEvent, AnyTextRoundTripsAndHugeCountsSaturate) {
+  StringPool pool;
+  EventRecord e = event(kPod + ".153aa0a509abb280", "7");
+  e.message = std::string("a\0b", 3) + std::string(300, 'x');  // a NUL, and a length past one LEB128 byte
+  e.reason = "";
+  e.count = 100000000;
+  HeldEvent h = hold_event(e, kPod, pool);
+  std::vector<ObjectEvent> views = view_events({h}, kPod, pool);
+  EXPECT_EQ(views[0].message, e.message);
+  EXPECT_EQ(views[0].reason, "");
+  EXPECT_EQ(views[0].type, "Normal");
+  EXPECT_EQ(views[0].count, (1 << 26) - 1);
+  // Events alike but for their names share one pooled text.
+  HeldEvent other = hold_event(event(kPod + ".153aa0a509abb281", "8"), kPod, pool);
+  HeldEvent alike = hold_event(event(kPod + ".153aa0a509abb282", "9"), kPod, pool);
+  EXPECT_EQ(other.texts, alike.texts);
+  EXPECT_EQ(pool.size(), 2u);
+  for (const HeldEvent& held : {h, other, alike}) let_go(held, pool);
+  EXPECT_EQ(pool.size(), 0u);
+}
+
 TEST(HeldEvent, ComparesResourceVersionsAsNumbersWhenBothAre) {
   StringPool pool;
   HeldEvent h = hold_event(event(kPod + ".153aa0a509abb280", "0099", 7), kPod, pool);
