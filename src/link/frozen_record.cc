@@ -1,10 +1,18 @@
 // The frozen form (see frozen_record.h): byte 0 is the kind, then each
-// member in the order members() lists it. A string is a varint n: 0 for the
-// template's string in the same place (strings counted in writing order),
-// else n - 1 bytes of its own. Vectors are a varint count and their
-// elements, integers and times zigzag varints, bools and optionals' presence
-// one byte. Only this file writes and reads the form, so the reader trusts
-// the bytes.
+// member in the order members() lists it. Strings are counted in writing
+// order; each starts with a varint tag whose low two bits say its form:
+//   0 (tag 0)  the template's string in the same place;
+//   1          its own bytes, tag >> 2 of them;
+//   2          the template's string in the same place with its middle
+//              replaced: tag >> 2 bytes of its start kept, then a varint
+//              count of its end kept, a varint length and the middle bytes
+//              (names of runs of one pipeline differ in a run number);
+//   3          a lowercase canonical UUID, as its 16 bytes.
+// Vectors are a varint count and their elements, bools and optionals'
+// presence one byte. Integers are zigzag varints, shifted left by one bit
+// that says whether the value is the difference from the previous large
+// integer (times in nanoseconds, which lie close together in one record).
+// Only this file writes and reads the form, so the reader trusts the bytes.
 #include "link/frozen_record.h"
 
 #include <cstring>
@@ -16,6 +24,81 @@
 
 namespace pipetrace {
 namespace {
+
+enum StringForm : std::uint64_t { kShared = 0, kOwn = 1, kMiddle = 2, kUuid = 3 };
+
+constexpr std::size_t kUuidText = 36;
+constexpr std::size_t kUuidBytes = 16;
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+bool is_dash_position(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+
+// The 16 bytes of `s` when it is a UUID as Kubernetes writes them
+// (8-4-4-4-12 lowercase hex digits), so that it thaws back the same.
+bool uuid_bytes(std::string_view s, std::uint8_t* out) {
+  if (s.size() != kUuidText) return false;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < kUuidText; ++i) {
+    if (is_dash_position(i)) {
+      if (s[i] != '-') return false;
+      continue;
+    }
+    const int high = hex_value(s[i]);
+    const int low = hex_value(s[++i]);
+    if (high < 0 || low < 0) return false;
+    out[n++] = static_cast<std::uint8_t>(high << 4 | low);
+  }
+  return true;
+}
+
+void append_uuid(std::string& out, const std::uint8_t* bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  out.resize(kUuidText);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < kUuidText; ++i) {
+    if (is_dash_position(i)) {
+      out[i] = '-';
+      continue;
+    }
+    out[i] = kDigits[bytes[n] >> 4];
+    out[++i] = kDigits[bytes[n++] & 0xf];
+  }
+}
+
+std::size_t varint_size(std::uint64_t v) {
+  std::size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+std::uint64_t zigzag(std::int64_t v) {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+
+std::int64_t unzigzag(std::uint64_t z) { return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1); }
+
+// A zigzag value and the one bit beside it need 65 bits.
+__extension__ using Wide = unsigned __int128;
+
+std::size_t wide_varint_size(Wide v) {
+  std::size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// Integers this large are times; the next one is written relative to it.
+bool is_large(std::int64_t v) { return v >= (std::int64_t{1} << 40) || v <= -(std::int64_t{1} << 40); }
 
 template <typename T>
 struct IsOptional : std::false_type {};
@@ -66,18 +149,11 @@ class Writer {
   template <typename T>
   void put(const T& v) {
     if constexpr (std::is_same_v<T, std::string>) {
-      const std::size_t ordinal = strings_++;
-      if (!v.empty() && shared_ != nullptr && ordinal < shared_->size() && (*shared_)[ordinal] == v) {
-        varint(0);
-      } else {
-        varint(v.size() + 1);
-        out_.append(v);
-      }
+      string(v);
     } else if constexpr (std::is_same_v<T, bool>) {
       out_ += static_cast<char>(v ? 1 : 0);
     } else if constexpr (std::is_integral_v<T>) {
-      const auto s = static_cast<std::int64_t>(v);
-      varint((static_cast<std::uint64_t>(s) << 1) ^ static_cast<std::uint64_t>(s >> 63));
+      integer(static_cast<std::int64_t>(v));
     } else if constexpr (IsOptional<T>::value) {
       put(v.has_value());
       if (v) put(*v);
@@ -93,9 +169,63 @@ class Writer {
   }
 
  private:
+  void string(std::string_view v) {
+    const std::size_t ordinal = strings_++;
+    std::string_view shared;
+    if (shared_ != nullptr && ordinal < shared_->size()) shared = (*shared_)[ordinal];
+    if (!v.empty() && v == shared) {
+      varint(kShared);
+      return;
+    }
+    std::uint8_t uuid[kUuidBytes];
+    if (uuid_bytes(v, uuid)) {
+      varint(kUuid);
+      out_.append(reinterpret_cast<const char*>(uuid), kUuidBytes);
+      return;
+    }
+    std::size_t prefix = 0;
+    while (prefix < v.size() && prefix < shared.size() && v[prefix] == shared[prefix]) ++prefix;
+    std::size_t suffix = 0;
+    while (suffix < v.size() - prefix && suffix < shared.size() - prefix &&
+           v[v.size() - 1 - suffix] == shared[shared.size() - 1 - suffix]) {
+      ++suffix;
+    }
+    const std::size_t middle = v.size() - prefix - suffix;
+    const std::size_t as_middle =
+        varint_size(prefix << 2 | kMiddle) + varint_size(suffix) + varint_size(middle) + middle;
+    const std::size_t as_own = varint_size(v.size() << 2 | kOwn) + v.size();
+    if (as_middle < as_own) {
+      varint(prefix << 2 | kMiddle);
+      varint(suffix);
+      varint(middle);
+      out_.append(v.substr(prefix, middle));
+    } else {
+      varint(v.size() << 2 | kOwn);
+      out_.append(v);
+    }
+  }
+
+  void wide_varint(Wide v) {
+    while (v >= 0x80) {
+      out_ += static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    out_ += static_cast<char>(v);
+  }
+
+  void integer(std::int64_t v) {
+    const Wide absolute = Wide{zigzag(v)} << 1;
+    const Wide relative =
+        Wide{zigzag(static_cast<std::int64_t>(static_cast<std::uint64_t>(v) - previous_large_))} << 1 | 1;
+    const bool use_relative = previous_large_ != 0 && wide_varint_size(relative) < wide_varint_size(absolute);
+    wide_varint(use_relative ? relative : absolute);
+    if (is_large(v)) previous_large_ = static_cast<std::uint64_t>(v);
+  }
+
   std::string& out_;
   const FrozenTemplate* shared_;
   std::size_t strings_ = 0;
+  std::uint64_t previous_large_ = 0;
 };
 
 class Reader {
@@ -114,19 +244,11 @@ class Reader {
   template <typename T>
   void take(T& v) {
     if constexpr (std::is_same_v<T, std::string>) {
-      const std::size_t ordinal = strings_++;
-      const auto n = static_cast<std::size_t>(varint());
-      if (n == 0) {
-        v = (*shared_)[ordinal];
-      } else {
-        v.assign(reinterpret_cast<const char*>(at_), n - 1);
-        at_ += n - 1;
-      }
+      string(v);
     } else if constexpr (std::is_same_v<T, bool>) {
       v = *at_++ != 0;
     } else if constexpr (std::is_integral_v<T>) {
-      const std::uint64_t z = varint();
-      v = static_cast<T>(static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1));
+      v = static_cast<T>(integer());
     } else if constexpr (IsOptional<T>::value) {
       bool present = false;
       take(present);
@@ -143,9 +265,58 @@ class Reader {
   }
 
  private:
+  std::string_view bytes(std::size_t n) {
+    std::string_view out(reinterpret_cast<const char*>(at_), n);
+    at_ += n;
+    return out;
+  }
+
+  void string(std::string& v) {
+    const std::size_t ordinal = strings_++;
+    const std::uint64_t tag = varint();
+    const auto length = static_cast<std::size_t>(tag >> 2);
+    switch (tag & 3) {
+      case kShared:
+        v = (*shared_)[ordinal];
+        break;
+      case kOwn:
+        v = bytes(length);
+        break;
+      case kMiddle: {
+        const std::string_view shared = (*shared_)[ordinal];
+        const auto suffix = static_cast<std::size_t>(varint());
+        const auto middle = static_cast<std::size_t>(varint());
+        v.reserve(length + middle + suffix);
+        v.assign(shared.substr(0, length));
+        v.append(bytes(middle));
+        v.append(shared.substr(shared.size() - suffix));
+        break;
+      }
+      case kUuid:
+        append_uuid(v, at_);
+        at_ += kUuidBytes;
+        break;
+    }
+  }
+
+  std::int64_t integer() {
+    Wide tag = 0;
+    for (int shift = 0;; shift += 7) {
+      const std::uint8_t byte = *at_++;
+      tag |= Wide{static_cast<std::uint8_t>(byte & 0x7f)} << shift;
+      if ((byte & 0x80) == 0) break;
+    }
+    const std::int64_t decoded = unzigzag(static_cast<std::uint64_t>(tag >> 1));
+    const std::int64_t v = (tag & 1) != 0 ? static_cast<std::int64_t>(previous_large_ + static_cast<std::uint64_t>(decoded))
+                                           : decoded;
+    if (is_large(v)) previous_large_ = static_cast<std::uint64_t>(v);
+    return v;
+  }
+
   const std::uint8_t* at_;
   const FrozenTemplate* shared_;
   std::size_t strings_ = 0;
+  std::uint64_t previous_large_ = 0;
 };
 
 template <std::size_t I = 0>

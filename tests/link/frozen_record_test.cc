@@ -192,3 +192,67 @@ TEST(FrozenRecordTemplates, AnUnlikeRecordStartsATemplateAndOldRecordsKeepTheirs
 
 }  // namespace
 }  // namespace pipetrace
+
+namespace pipetrace {
+namespace {
+
+// A pod with the given name, uid and times, the rest like every other.
+ResourceRecord pod_with(std::string name, std::string uid, TimeNs created, TimeNs start, TimeNs deleting) {
+  PodRecord p;
+  p.meta.ns = "jx";
+  p.meta.name = std::move(name);
+  p.meta.uid = std::move(uid);
+  p.meta.created = created;
+  p.meta.deleting = deleting;
+  p.node_name = "gke-pr-5411-40-tekton-gk-default-pool-85b243e8-45r2";
+  p.start = start;
+  return p;
+}
+
+TEST(FrozenRecordForms, NamesUidsAndTimesOfEveryShapeComeBackExactly) {
+  const TimeNs t = 1700000000123456789;
+  const TimeNs big = std::numeric_limits<TimeNs>::max();
+  const TimeNs small = std::numeric_limits<TimeNs>::min();
+  FreezeTemplates templates;
+  FrozenRecord first(pod_with("drone-test-go-pr-114-lint-vpvmv", "320753ec-90da-4f3b-6b71-1bfe84e557b5", t, t + 5, 0),
+                     templates);
+  for (const char* name : {"drone-test-go-pr-500-lint-vpvmv", "drone-test-go-pr-114-lint", "x-pr-114-lint-vpvmv",
+                                  "drone-test-go-pr-114-lint-vpvmv-and-more", "", "d", "drone-test-go-pr-1114-lint-vpvmv"}) {
+    for (const char* uid : {"320753ec-90da-4f3b-6b71-1bfe84e557b6", "320753EC-90DA-4F3B-6B71-1BFE84E557B6",
+                                   "320753ec-90da-4f3b-6b71-1bfe84e557bg", "320753ec090da-4f3b-6b71-1bfe84e557b6",
+                                   "320753ec-90da-4f3b-6b71-1bfe84e557b", "00000000-0000-0000-0000-000000000000"}) {
+      for (const auto& [created, start, deleting] : std::vector<std::tuple<TimeNs, TimeNs, TimeNs>>{
+               {t, t + 1, t - 1}, {t, 0, t}, {0, t, 0}, {big, small, big}, {-t, t, -1}, {1, t, 2}}) {
+        const ResourceRecord record = pod_with(name, uid, created, start, deleting);
+        FrozenRecord frozen(record, templates);
+        EXPECT_TRUE(frozen.thaw() == record) << name << " " << uid << " " << created << " " << start;
+      }
+    }
+  }
+  EXPECT_TRUE(first.thaw() == pod_with("drone-test-go-pr-114-lint-vpvmv", "320753ec-90da-4f3b-6b71-1bfe84e557b5", t,
+                                       t + 5, 0));
+}
+
+TEST(FrozenRecordForms, WhatRunsShareIsWrittenSmall) {
+  const TimeNs t = 1700000000123456789;
+  FreezeTemplates templates;
+  FrozenRecord first(pod_with("drone-test-go-pr-114-lint-vpvmv", "320753ec-90da-4f3b-6b71-1bfe84e557b5", t, t + 5, 0),
+                     templates);
+  const ResourceRecord next =
+      pod_with("drone-test-go-pr-115-lint-vpvmv", "9c0d6a55-1e2f-4a3b-8c4d-5e6f7a8b9c0d", t + 60000000000, t + 61000000000, 0);
+  const ResourceRecord upper =
+      pod_with("drone-test-go-pr-115-lint-vpvmv", "9C0D6A55-1E2F-4A3B-8C4D-5E6F7A8B9C0D", t + 60000000000, t + 61000000000, 0);
+  FrozenRecord frozen(next, templates);
+  FrozenRecord frozen_upper(upper, templates);
+  // A canonical uid takes its 16 bytes (plus a tag), not 36 (plus two); one that
+  // would not thaw back the same is written out.
+  EXPECT_EQ(frozen_upper.size() - frozen.size(), 36u + 2 - (16 + 1));
+  // The name keeps only its middle; the second time only its distance to
+  // the first; every other string is the template's.
+  FrozenRecord alone(next);
+  EXPECT_LT(frozen.size(), 1 + 16 + 1 + 8 + 9 + 5 + 20);
+  EXPECT_LT(frozen.size() + 40, alone.size());
+}
+
+}  // namespace
+}  // namespace pipetrace
