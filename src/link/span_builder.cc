@@ -12,13 +12,13 @@ SpanId step_span_id(const std::string& cluster, const std::string& task_run_uid,
   return derive_span_id({cluster, "TaskRunStep", "name", task_run_ns, task_run_name, step_name});
 }
 
-SpanId resource_span_id(const std::string& cluster, const std::string& kind, const std::string& ns,
-                        const std::string& name, const std::string& uid) {
+SpanId resource_span_id(std::string_view cluster, std::string_view kind, std::string_view ns,
+                        std::string_view name, std::string_view uid) {
   return derive_span_id({cluster, kind, ns, name, uid});
 }
 
-TraceId webhook_trace_id(const std::string& guid) { return derive_trace_id({"git-event", guid}); }
-SpanId webhook_span_id(const std::string& guid) { return derive_span_id({"git-event", guid}); }
+TraceId webhook_trace_id(std::string_view guid) { return derive_trace_id({"git-event", guid}); }
+SpanId webhook_span_id(std::string_view guid) { return derive_span_id({"git-event", guid}); }
 
 void build_spans(RecordRef record, const SpanPlacement& placement, std::vector<Span>& out) {
   record.visit(

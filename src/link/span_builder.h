@@ -60,12 +60,12 @@ SpanId step_span_id(const std::string& cluster, const std::string& task_run_uid,
                     const std::string& task_run_name, const std::string& step_name);
 
 // The ID of a resource span: (cluster, kind, namespace, name, uid).
-SpanId resource_span_id(const std::string& cluster, const std::string& kind, const std::string& ns,
-                        const std::string& name, const std::string& uid);
+SpanId resource_span_id(std::string_view cluster, std::string_view kind, std::string_view ns,
+                        std::string_view name, std::string_view uid);
 
 // The trace of a git event: derived from its delivery GUID alone, so every
 // cluster and replica that sees the event joins the same trace.
-TraceId webhook_trace_id(const std::string& guid);
-SpanId webhook_span_id(const std::string& guid);
+TraceId webhook_trace_id(std::string_view guid);
+SpanId webhook_span_id(std::string_view guid);
 
 }  // namespace pipetrace

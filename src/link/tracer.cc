@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <set>
 
 #include "link/frozen_record.h"
@@ -21,8 +22,8 @@ struct RecordSummary {
   // resourceVersions are opaque by contract but etcd's are integers: held
   // as one when it is (up to 19 digits), the only case they are compared.
   std::uint64_t resource_version = 0;
-  bool numeric_version = false;
   TimeNs latest = 0;
+  bool numeric_version = false;
   bool finished = false;
   bool webhook = false;
   bool webhook_without_event = false;  // a synthesized root
@@ -47,25 +48,44 @@ RecordSummary summarize(RecordRef record) {
 
 }  // namespace
 
+// Every in-flight resource has one, so its layout is kept tight: the
+// name's length shares a word with the flags, children are a list threaded
+// through the nodes (no allocation per parent).
 struct Tracer::Node {
+  Node() = default;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
   // Identity. Kinds and namespaces are few and interned by the tracer.
   const std::string* kind = nullptr;
   const std::string* ns = nullptr;
-  std::string name;
-  ResourceKey key() const { return {*kind, *ns, name}; }
-  FrozenRecord record;   // the newest observation, frozen (thawed to link and build)
+  std::unique_ptr<char[]> name_bytes;
+  std::uint32_t name_size = 0;
+  bool ready : 1 = false;
+  bool emitted : 1 = false;
+  bool resolved : 1 = false;
+  bool resolving : 1 = false;  // cycle guard
+  bool synthesized : 1 = false;
+  std::string_view name() const { return {name_bytes.get(), name_size}; }
+  void set_name(std::string_view text) {
+    name_bytes = std::make_unique_for_overwrite<char[]>(text.size());
+    std::memcpy(name_bytes.get(), text.data(), text.size());
+    name_size = static_cast<std::uint32_t>(text.size());
+  }
+  ResourceKey key() const { return {*kind, *ns, std::string(name())}; }
+
+  FrozenRecord record;    // the newest observation, frozen (thawed to link and build)
   RecordSummary summary;  // what each new observation is compared with, without thawing
   TimeNs first_observed = 0;
   TimeNs last_observed = 0;
   TimeNs deleted_at = 0;
-  TimeNs emitted_at = 0;
-  TimeNs ready_at = 0;  // when it was first ready to emit (the event grace runs from here)
-  bool ready = false;
-  bool emitted = false;
-  bool resolved = false;
-  bool resolving = false;  // cycle guard
-  bool synthesized = false;
+  // Until emitted: when it was first ready to emit (the event grace runs
+  // from here). From then on: when it was emitted.
+  TimeNs ready_or_emitted_at = 0;
+  TimeNs subtree_end = 0;  // latest end among emitted descendants
   Node* parent = nullptr;
+  Node* first_child = nullptr;
+  Node* next_sibling = nullptr;  // the next child of the same parent
   TraceId trace_id;
   SpanId span_id;
   SpanId parent_span_id;
@@ -83,10 +103,36 @@ struct Tracer::Node {
     static const std::string none;
     return adopted ? adopted->trace_state : none;
   }
-  std::vector<Node*> children;
-  std::vector<HeldEvent> events;    // Kubernetes events about this object
-  WaitHistory waits;                // observed waiting phases (reason + first-seen time each)
-  TimeNs subtree_end = 0;           // latest end among emitted descendants
+  std::vector<HeldEvent> events;  // Kubernetes events about this object
+  WaitHistory waits;              // observed waiting phases (reason + first-seen time each)
+
+  template <typename Predicate>
+  bool any_child(Predicate p) const {
+    for (const Node* c = first_child; c != nullptr; c = c->next_sibling) {
+      if (p(*c)) return true;
+    }
+    return false;
+  }
+  bool open_children() const {
+    return any_child([](const Node& c) { return !c.emitted; });
+  }
+  void adopt_child(Node& child) {
+    if (any_child([&child](const Node& c) { return &c == &child; })) return;
+    child.next_sibling = first_child;
+    first_child = &child;
+  }
+  // Drops the children for which `gone` holds.
+  template <typename Predicate>
+  void drop_children(Predicate gone) {
+    Node** link = &first_child;
+    while (*link != nullptr) {
+      if (gone(*link)) {
+        *link = (*link)->next_sibling;
+      } else {
+        link = &(*link)->next_sibling;
+      }
+    }
+  }
 };
 
 namespace {
@@ -107,7 +153,14 @@ bool newer(const RecordSummary& candidate, const RecordSummary& current) {
          !candidate.webhook_without_event;
 }
 
-std::string kind_name(const std::string& kind, const std::string& name) { return kind + '\0' + name; }
+std::string kind_name(std::string_view kind, std::string_view name) {
+  std::string out;
+  out.reserve(kind.size() + 1 + name.size());
+  out.append(kind);
+  out += '\0';
+  out.append(name);
+  return out;
+}
 
 // by_kind_name_'s key: FNV-1a of kind, a separator and name. Entries are
 // checked against the node's key, so a collision costs a comparison only.
@@ -213,7 +266,7 @@ Tracer::Node* Tracer::find(const ResourceKey& key) const {
   auto [first, last] = nodes_.equal_range(kind_name_hash(key.kind, key.name));
   for (auto it = first; it != last; ++it) {
     Node* n = it->second.get();
-    if (*n->kind != key.kind || n->name != key.name) continue;
+    if (*n->kind != key.kind || n->name() != key.name) continue;
     if (*n->ns == key.ns) return n;
     if (key.ns.empty() || n->ns->empty()) {
       if (best == nullptr || *n->ns < *best->ns) best = n;
@@ -226,7 +279,7 @@ Tracer::Node* Tracer::find_exact(const ResourceKey& key) const {
   auto [first, last] = nodes_.equal_range(kind_name_hash(key.kind, key.name));
   for (auto it = first; it != last; ++it) {
     Node* n = it->second.get();
-    if (*n->kind == key.kind && *n->ns == key.ns && n->name == key.name) return n;
+    if (*n->kind == key.kind && *n->ns == key.ns && n->name() == key.name) return n;
   }
   return nullptr;
 }
@@ -262,7 +315,7 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key,
     n = fresh.get();
     n->kind = intern(key.kind);
     n->ns = intern(key.ns);
-    n->name = key.name;
+    n->set_name(key.name);
     take(*n);
     nodes_.emplace(kind_name_hash(key.kind, key.name), std::move(fresh));
     auto orphans = orphan_events_.find(key);
@@ -369,9 +422,9 @@ bool Tracer::in_event_grace(Node& n) {
   TimeNs now = clock_.now();
   if (!n.ready) {
     n.ready = true;
-    n.ready_at = now;
+    n.ready_or_emitted_at = now;
   }
-  return now - n.ready_at < options_.event_grace;
+  return now - n.ready_or_emitted_at < options_.event_grace;
 }
 
 void Tracer::wait_for_parent(Node& n) {
@@ -398,7 +451,7 @@ void Tracer::settle(Node& changed) {
       continue;
     }
     if (!was_resolved || n == &changed || *n->kind == "Pod") {
-      auto waiters = waiting_on_.find(kind_name(*n->kind, n->name));
+      auto waiters = waiting_on_.find(kind_name(*n->kind, n->name()));
       if (waiters != waiting_on_.end()) {
         std::vector<Node*> list = std::move(waiters->second);
         waiting_on_.erase(waiters);
@@ -442,14 +495,14 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
   } guard{node};
 
   if (*node.kind == kWebhookKind) {
-    node.trace_id = webhook_trace_id(node.name);
-    node.span_id = webhook_span_id(node.name);
+    node.trace_id = webhook_trace_id(node.name());
+    node.span_id = webhook_span_id(node.name());
     node.resolved = true;
     return true;
   }
   const ResourceRecord record = node.record.thaw();
   const std::string uid = uid_of(record);
-  node.span_id = resource_span_id(options_.cluster, *node.kind, *node.ns, node.name, uid);
+  node.span_id = resource_span_id(options_.cluster, *node.kind, *node.ns, node.name(), uid);
   const ParentCandidates parents = parents_of(record);
 
   Node* parent = nullptr;
@@ -482,15 +535,13 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
     node.trace_id = parent->trace_id;
     node.parent_span_id = parent->span_id;
     if (!parent->trace_state().empty()) node.adopt().trace_state = parent->trace_state();
-    if (std::find(parent->children.begin(), parent->children.end(), &node) == parent->children.end()) {
-      parent->children.push_back(&node);
-    }
+    parent->adopt_child(node);
   } else if (has_traceparent) {
     node.trace_id = adopted_trace;
     node.parent_span_id = adopted_span;
     if (!parents.tracestate.empty()) node.adopt().trace_state = parents.tracestate;
   } else {
-    node.trace_id = derive_trace_id({options_.cluster, *node.kind, *node.ns, node.name, uid});
+    node.trace_id = derive_trace_id({options_.cluster, *node.kind, *node.ns, node.name(), uid});
   }
   if (node.adopted) node.adopted->links.clear();
   if (has_traceparent && parent != nullptr && adopted_trace != node.trace_id) {
@@ -531,12 +582,12 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   p.unfinished = !finished && node.deleted_at == 0;
   p.children_end = node.subtree_end;
   // Events are held by the name of the object they are about: the node's.
-  const std::vector<ObjectEvent> events = view_events(node.events, node.name, strings_);
+  const std::vector<ObjectEvent> events = view_events(node.events, node.name(), strings_);
   p.events = &events;
   p.waits = &node.waits;
   if (const auto* tr = std::get_if<TaskRunRecord>(&record)) {
     Node* pod = nullptr;
-    for (Node* c : node.children) {
+    for (Node* c = node.first_child; c != nullptr && pod == nullptr; c = c->next_sibling) {
       if (*c->kind == "Pod") pod = c;
     }
     if (pod == nullptr && !tr->pod_name.empty()) pod = find({"Pod", *node.ns, tr->pod_name});
@@ -575,7 +626,7 @@ void Tracer::emit(Node& node, bool final) {
   std::vector<Span> spans;
   build(node, final, spans);
   node.emitted = true;
-  node.emitted_at = clock_.now();
+  node.ready_or_emitted_at = clock_.now();
   deliver(spans);
 }
 
@@ -589,7 +640,8 @@ void Tracer::emit_ready(bool final) {
       if (!n->emitted) order.push_back(n.get());
     }
     std::sort(order.begin(), order.end(), [](const Node* a, const Node* b) {
-      return std::tie(*a->kind, *a->ns, a->name) < std::tie(*b->kind, *b->ns, b->name);
+      return std::tuple(std::string_view(*a->kind), std::string_view(*a->ns), a->name()) <
+             std::tuple(std::string_view(*b->kind), std::string_view(*b->ns), b->name());
     });
     return order;
   };
@@ -610,8 +662,7 @@ void Tracer::emit_ready(bool final) {
     bool is_root_event = *n->kind == kWebhookKind;
     if (!final) {
       if (is_root_event) {
-        bool open_children = std::any_of(n->children.begin(), n->children.end(), [](Node* c) { return !c->emitted; });
-        if (open_children || n->children.empty()) continue;
+        if (n->open_children() || n->first_child == nullptr) continue;
         if (now - std::max(n->last_observed, n->subtree_end) < options_.root_linger) continue;
       } else if ((!n->summary.finished && n->deleted_at == 0) || waiting_for_pod(*n) || in_event_grace(*n)) {
         continue;
@@ -626,9 +677,8 @@ void Tracer::tick() {
   TimeNs now = clock_.now();
   std::set<const Node*> gone;
   for (auto& [hash, n] : nodes_) {
-    if (!n->emitted || now - n->emitted_at < options_.retain_after_emit) continue;
-    bool open_children = std::any_of(n->children.begin(), n->children.end(), [](Node* c) { return !c->emitted; });
-    if (!open_children) gone.insert(n.get());
+    if (!n->emitted || now - n->ready_or_emitted_at < options_.retain_after_emit) continue;
+    if (!n->open_children()) gone.insert(n.get());
   }
   if (gone.empty()) return;
   for (auto& [k, list] : waiting_on_) {
@@ -636,8 +686,7 @@ void Tracer::tick() {
   }
   for (auto& [hash, other] : nodes_) {
     if (gone.count(other->parent) > 0) other->parent = nullptr;
-    auto& ch = other->children;
-    ch.erase(std::remove_if(ch.begin(), ch.end(), [&](Node* c) { return gone.count(c) > 0; }), ch.end());
+    other->drop_children([&gone](const Node* c) { return gone.count(c) > 0; });
   }
   for (auto it = nodes_.begin(); it != nodes_.end();) {
     if (gone.count(it->second.get()) > 0) {
