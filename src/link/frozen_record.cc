@@ -97,6 +97,22 @@ std::size_t wide_varint_size(Wide v) {
   return n;
 }
 
+struct CommonEnds {
+  std::size_t prefix = 0;
+  std::size_t suffix = 0;  // of what follows the prefix in both
+  std::size_t total() const { return prefix + suffix; }
+};
+
+CommonEnds common_ends(std::string_view a, std::string_view b) {
+  CommonEnds c;
+  while (c.prefix < a.size() && c.prefix < b.size() && a[c.prefix] == b[c.prefix]) ++c.prefix;
+  while (c.suffix < a.size() - c.prefix && c.suffix < b.size() - c.prefix &&
+         a[a.size() - 1 - c.suffix] == b[b.size() - 1 - c.suffix]) {
+    ++c.suffix;
+  }
+  return c;
+}
+
 // Integers this large are times; the next one is written relative to it.
 bool is_large(std::int64_t v) { return v >= (std::int64_t{1} << 40) || v <= -(std::int64_t{1} << 40); }
 
@@ -183,13 +199,7 @@ class Writer {
       out_.append(reinterpret_cast<const char*>(uuid), kUuidBytes);
       return;
     }
-    std::size_t prefix = 0;
-    while (prefix < v.size() && prefix < shared.size() && v[prefix] == shared[prefix]) ++prefix;
-    std::size_t suffix = 0;
-    while (suffix < v.size() - prefix && suffix < shared.size() - prefix &&
-           v[v.size() - 1 - suffix] == shared[shared.size() - 1 - suffix]) {
-      ++suffix;
-    }
+    const auto [prefix, suffix] = common_ends(v, shared);
     const std::size_t middle = v.size() - prefix - suffix;
     const std::size_t as_middle =
         varint_size(prefix << 2 | kMiddle) + varint_size(suffix) + varint_size(middle) + middle;
@@ -350,10 +360,12 @@ std::shared_ptr<const FrozenTemplate> FreezeTemplates::choose(std::size_t kind,
   for (std::string_view s : strings) total += s.size();
   if (total == 0) return nullptr;
   auto& slots = slots_[kind];
+  // What a record would not have to write against `candidate`: whole
+  // strings, and the starts and ends of those written by their middle.
   auto shared_bytes = [&strings](const FrozenTemplate& candidate) {
     std::size_t shared = 0;
     for (std::size_t i = 0; i < strings.size() && i < candidate.size(); ++i) {
-      if (strings[i] == candidate[i]) shared += strings[i].size();
+      shared += common_ends(strings[i], candidate[i]).total();
     }
     return shared;
   };

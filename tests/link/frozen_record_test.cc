@@ -181,13 +181,17 @@ TEST(FrozenRecordTemplates, AnUnlikeRecordStartsATemplateAndOldRecordsKeepTheirs
   // replaced while records still refer to them.
   for (int i = 0; i < 3 * static_cast<int>(FreezeTemplates::kPerKind); ++i) {
     PodRecord p;
-    p.meta.name = "pod-of-pipeline-" + std::to_string(i);
-    p.meta.ns = "namespace-" + std::to_string(i);
+    p.meta.name = std::string(20, static_cast<char>('a' + i)) + "-pod";
+    p.meta.ns = std::string(10, static_cast<char>('A' + i));
     p.node_name = std::string(40, static_cast<char>('a' + i));
     records.emplace_back(p);
     frozen.emplace_back(records.back(), templates);
   }
-  for (std::size_t i = 0; i < frozen.size(); ++i) EXPECT_TRUE(frozen[i].thaw() == records[i]) << i;
+  for (std::size_t i = 0; i < frozen.size(); ++i) {
+    EXPECT_TRUE(frozen[i].thaw() == records[i]) << i;
+    // Each is its own template: none of its texts written out.
+    EXPECT_LT(frozen[i].size() + 40, FrozenRecord(records[i]).size()) << i;
+  }
 }
 
 }  // namespace
