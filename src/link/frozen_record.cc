@@ -1,17 +1,19 @@
 // The frozen form (see frozen_record.h): byte 0 is the kind, then each
 // member in the order members() lists it. Strings are counted in writing
 // order; each starts with a varint tag whose low two bits say its form:
-//   0 (tag 0)  the template's string in the same place;
+//   0          the template's string in the same place ("" past the
+//              template's end), and so is every one of the next tag >> 2
+//              slots trivial (see Writer): they take no bytes;
 //   1          its own bytes, tag >> 2 of them;
 //   2          the template's string in the same place with its middle
 //              replaced: tag >> 2 bytes of its start kept, then a varint
 //              count of its end kept, a varint length and the middle bytes
 //              (names of runs of one pipeline differ in a run number);
 //   3          a lowercase canonical UUID, as its 16 bytes.
-// Vectors are a varint count and their elements, bools and optionals'
-// presence one byte. Integers are zigzag varints, shifted left by one bit
-// that says whether the value is the difference from the previous large
-// integer (times in nanoseconds, which lie close together in one record).
+// Vectors' counts and bools are varints. Integers are zigzag varints,
+// shifted left by one bit that says whether the value is the difference
+// from the previous large integer (times in nanoseconds, which lie close
+// together in one record).
 // Only this file writes and reads the form, so the reader trusts the bytes.
 #include "link/frozen_record.h"
 
@@ -147,10 +149,39 @@ void each_string(const T& v, F& f) {
   }
 }
 
+// Every string, integer, bool, optional's presence and vector's count is a
+// slot. A slot is trivial when it holds what a reader would guess: the
+// template's string in its place (else ""), 0, false, absent, empty.
 class Writer {
  public:
   Writer(std::string& out, const FrozenTemplate* shared) : out_(out), shared_(shared) {}
 
+  template <typename T>
+  void put(const T& v) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      string(v);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      small(v ? 1 : 0);
+    } else if constexpr (std::is_integral_v<T>) {
+      integer(static_cast<std::int64_t>(v));
+    } else if constexpr (IsOptional<T>::value) {
+      put(v.has_value());
+      if (v) put(*v);
+    } else if constexpr (IsVector<T>::value) {
+      small(v.size());
+      for (const auto& element : v) put(element);
+    } else if constexpr (IsPair<T>::value) {
+      put(v.first);
+      put(v.second);
+    } else {
+      std::apply([this](const auto&... member) { (put(member), ...); }, members(v));
+    }
+  }
+
+  // Writes what is pending; call once every member is put.
+  void finish() { close_run(); }
+
+ private:
   void varint(std::uint64_t v) {
     char bytes[10];
     std::size_t n = 0;
@@ -162,37 +193,45 @@ class Writer {
     out_.append(bytes, n);
   }
 
-  template <typename T>
-  void put(const T& v) {
-    if constexpr (std::is_same_v<T, std::string>) {
-      string(v);
-    } else if constexpr (std::is_same_v<T, bool>) {
-      out_ += static_cast<char>(v ? 1 : 0);
-    } else if constexpr (std::is_integral_v<T>) {
-      integer(static_cast<std::int64_t>(v));
-    } else if constexpr (IsOptional<T>::value) {
-      put(v.has_value());
-      if (v) put(*v);
-    } else if constexpr (IsVector<T>::value) {
-      varint(v.size());
-      for (const auto& element : v) put(element);
-    } else if constexpr (IsPair<T>::value) {
-      put(v.first);
-      put(v.second);
-    } else {
-      std::apply([this](const auto&... member) { (put(member), ...); }, members(v));
+  void wide_varint(Wide v) {
+    while (v >= 0x80) {
+      out_ += static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
     }
+    out_ += static_cast<char>(v);
   }
 
- private:
+  // A run of trivial slots opens at a trivial string and takes in every
+  // trivial slot after it; its tag, written when it closes, counts them.
+  // Nothing is written inside a run, so the tag lands in the opening
+  // string's place.
+  bool extend_run() {
+    if (!run_open_) return false;
+    ++run_length_;
+    return true;
+  }
+  void close_run() {
+    if (!run_open_) return;
+    varint(run_length_ << 2 | kShared);
+    run_open_ = false;
+    run_length_ = 0;
+  }
+
+  void small(std::uint64_t v) {
+    if (v == 0 && extend_run()) return;
+    close_run();
+    varint(v);
+  }
+
   void string(std::string_view v) {
     const std::size_t ordinal = strings_++;
     std::string_view shared;
     if (shared_ != nullptr && ordinal < shared_->size()) shared = (*shared_)[ordinal];
-    if (!v.empty() && v == shared) {
-      varint(kShared);
+    if (v == shared) {
+      if (!extend_run()) run_open_ = true;
       return;
     }
+    close_run();
     std::uint8_t uuid[kUuidBytes];
     if (uuid_bytes(v, uuid)) {
       varint(kUuid);
@@ -215,15 +254,9 @@ class Writer {
     }
   }
 
-  void wide_varint(Wide v) {
-    while (v >= 0x80) {
-      out_ += static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
-    }
-    out_ += static_cast<char>(v);
-  }
-
   void integer(std::int64_t v) {
+    if (v == 0 && extend_run()) return;
+    close_run();
     const Wide absolute = Wide{zigzag(v)} << 1;
     const Wide relative =
         Wide{zigzag(static_cast<std::int64_t>(static_cast<std::uint64_t>(v) - previous_large_))} << 1 | 1;
@@ -236,27 +269,20 @@ class Writer {
   const FrozenTemplate* shared_;
   std::size_t strings_ = 0;
   std::uint64_t previous_large_ = 0;
+  bool run_open_ = false;
+  std::uint64_t run_length_ = 0;  // trivial slots after the opening string
 };
 
 class Reader {
  public:
   Reader(const std::uint8_t* at, const FrozenTemplate* shared) : at_(at), shared_(shared) {}
 
-  std::uint64_t varint() {
-    std::uint64_t v = 0;
-    for (int shift = 0;; shift += 7) {
-      std::uint8_t byte = *at_++;
-      v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return v;
-    }
-  }
-
   template <typename T>
   void take(T& v) {
     if constexpr (std::is_same_v<T, std::string>) {
       string(v);
     } else if constexpr (std::is_same_v<T, bool>) {
-      v = *at_++ != 0;
+      v = small() != 0;
     } else if constexpr (std::is_integral_v<T>) {
       v = static_cast<T>(integer());
     } else if constexpr (IsOptional<T>::value) {
@@ -264,7 +290,7 @@ class Reader {
       take(present);
       if (present) take(v.emplace());
     } else if constexpr (IsVector<T>::value) {
-      v.resize(static_cast<std::size_t>(varint()));
+      v.resize(static_cast<std::size_t>(small()));
       for (auto& element : v) take(element);
     } else if constexpr (IsPair<T>::value) {
       take(v.first);
@@ -275,25 +301,48 @@ class Reader {
   }
 
  private:
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      std::uint8_t byte = *at_++;
+      v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return v;
+    }
+  }
+
   std::string_view bytes(std::size_t n) {
     std::string_view out(reinterpret_cast<const char*>(at_), n);
     at_ += n;
     return out;
   }
 
+  bool in_run() {
+    if (run_left_ == 0) return false;
+    --run_left_;
+    return true;
+  }
+
+  std::uint64_t small() { return in_run() ? 0 : varint(); }
+
   void string(std::string& v) {
     const std::size_t ordinal = strings_++;
+    std::string_view shared;
+    if (shared_ != nullptr && ordinal < shared_->size()) shared = (*shared_)[ordinal];
+    if (in_run()) {
+      v = shared;
+      return;
+    }
     const std::uint64_t tag = varint();
     const auto length = static_cast<std::size_t>(tag >> 2);
     switch (tag & 3) {
       case kShared:
-        v = (*shared_)[ordinal];
+        v = shared;
+        run_left_ = tag >> 2;
         break;
       case kOwn:
         v = bytes(length);
         break;
       case kMiddle: {
-        const std::string_view shared = (*shared_)[ordinal];
         const auto suffix = static_cast<std::size_t>(varint());
         const auto middle = static_cast<std::size_t>(varint());
         v.reserve(length + middle + suffix);
@@ -310,6 +359,7 @@ class Reader {
   }
 
   std::int64_t integer() {
+    if (in_run()) return 0;
     Wide tag = 0;
     for (int shift = 0;; shift += 7) {
       const std::uint8_t byte = *at_++;
@@ -327,6 +377,7 @@ class Reader {
   const FrozenTemplate* shared_;
   std::size_t strings_ = 0;
   std::uint64_t previous_large_ = 0;
+  std::uint64_t run_left_ = 0;
 };
 
 template <std::size_t I = 0>
@@ -424,6 +475,7 @@ void FrozenRecord::freeze(const ResourceRecord& record, FreezeTemplates* templat
   scratch += static_cast<char>(record.index());
   Writer writer(scratch, template_.get());
   std::visit([&writer](const auto& r) { writer.put(r); }, record);
+  writer.finish();
   size_ = static_cast<std::uint32_t>(scratch.size());
   bytes_ = std::make_unique_for_overwrite<std::uint8_t[]>(scratch.size());
   std::memcpy(bytes_.get(), scratch.data(), scratch.size());
