@@ -405,11 +405,10 @@ FrozenTemplate::FrozenTemplate(const std::vector<std::string_view>& strings) {
   }
 }
 
-std::shared_ptr<const FrozenTemplate> FreezeTemplates::choose(std::size_t kind,
-                                                              const std::vector<std::string_view>& strings) {
+TemplateRef FreezeTemplates::choose(std::size_t kind, const std::vector<std::string_view>& strings) {
   std::size_t total = 0;
   for (std::string_view s : strings) total += s.size();
-  if (total == 0) return nullptr;
+  if (total == 0) return {};
   auto& slots = slots_[kind];
   // What a record would not have to write against `candidate`: whole
   // strings, and the starts and ends of those written by their middle.
@@ -451,7 +450,7 @@ std::shared_ptr<const FrozenTemplate> FreezeTemplates::choose(std::size_t kind,
   for (Slot& slot : slots) {
     if (slot.last_chosen < oldest->last_chosen) oldest = &slot;
   }
-  auto fresh = std::make_shared<const FrozenTemplate>(strings);
+  TemplateRef fresh(new FrozenTemplate(strings));
   oldest->shared = fresh;
   oldest->last_chosen = clock_;
   return fresh;
@@ -472,18 +471,49 @@ void FrozenRecord::freeze(const ResourceRecord& record, FreezeTemplates* templat
     template_ = templates->choose(record.index(), strings);
   }
   scratch.clear();
-  scratch += static_cast<char>(record.index());
   Writer writer(scratch, template_.get());
   std::visit([&writer](const auto& r) { writer.put(r); }, record);
   writer.finish();
-  size_ = static_cast<std::uint32_t>(scratch.size());
-  bytes_ = std::make_unique_for_overwrite<std::uint8_t[]>(scratch.size());
-  std::memcpy(bytes_.get(), scratch.data(), scratch.size());
+  // The size goes in front, counting itself.
+  std::size_t size_bytes = 1;
+  while (varint_size(1 + size_bytes + scratch.size()) > size_bytes) ++size_bytes;
+  const std::size_t total = 1 + size_bytes + scratch.size();
+  char header[11];
+  header[0] = static_cast<char>(record.index());
+  std::size_t header_size = 1;
+  for (std::uint64_t v = total;; v >>= 7) {
+    header[header_size++] = static_cast<char>(v >= 0x80 ? (v & 0x7f) | 0x80 : v);
+    if (v < 0x80) break;
+  }
+  bytes_ = std::make_unique_for_overwrite<std::uint8_t[]>(total);
+  std::memcpy(bytes_.get(), header, header_size);
+  std::memcpy(bytes_.get() + header_size, scratch.data(), scratch.size());
+}
+
+namespace {
+
+const std::uint8_t* read_size(const std::uint8_t* at, std::size_t& size) {
+  size = 0;
+  for (int shift = 0;; shift += 7) {
+    const std::uint8_t byte = *at++;
+    size |= static_cast<std::size_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return at;
+  }
+}
+
+}  // namespace
+
+std::size_t FrozenRecord::size() const {
+  if (empty()) return 0;
+  std::size_t size = 0;
+  read_size(bytes_.get() + 1, size);
+  return size;
 }
 
 ResourceRecord FrozenRecord::thaw() const {
   if (empty()) return {};
-  Reader reader(bytes_.get() + 1, template_.get());
+  std::size_t size = 0;
+  Reader reader(read_size(bytes_.get() + 1, size), template_.get());
   return thaw_kind(index(), reader);
 }
 

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -38,8 +39,38 @@ class FrozenTemplate {
   }
 
  private:
+  friend class TemplateRef;
   std::string text_;
   std::vector<std::uint32_t> ends_;
+  std::uint32_t holders_ = 0;
+};
+
+// A counted hold on a template, which goes when its last holder does: the
+// records frozen against it and the slot that offers it to new records.
+// Half the size of a shared_ptr, and not thread-safe: a tracer's records and
+// templates are only touched from its thread.
+class TemplateRef {
+ public:
+  TemplateRef() = default;
+  explicit TemplateRef(FrozenTemplate* fresh) : held_(fresh) { hold(); }
+  TemplateRef(const TemplateRef& other) : held_(other.held_) { hold(); }
+  TemplateRef(TemplateRef&& other) noexcept : held_(std::exchange(other.held_, nullptr)) {}
+  TemplateRef& operator=(TemplateRef other) noexcept {
+    std::swap(held_, other.held_);
+    return *this;
+  }
+  ~TemplateRef() {
+    if (held_ != nullptr && --held_->holders_ == 0) delete held_;
+  }
+  const FrozenTemplate* get() const { return held_; }
+  explicit operator bool() const { return held_ != nullptr; }
+  const FrozenTemplate& operator*() const { return *held_; }
+
+ private:
+  void hold() {
+    if (held_ != nullptr) ++held_->holders_;
+  }
+  FrozenTemplate* held_ = nullptr;
 };
 
 // The templates records are frozen against: a few per kind, so that the
@@ -48,13 +79,13 @@ class FreezeTemplates {
  public:
   static constexpr std::size_t kPerKind = 4;
   // The template that shares most of `strings`; when none shares a third
-  // of their bytes, `strings` become a template of their kind. nullptr
+  // of their bytes, `strings` become a template of their kind. Empty
   // when there are no strings.
-  std::shared_ptr<const FrozenTemplate> choose(std::size_t kind, const std::vector<std::string_view>& strings);
+  TemplateRef choose(std::size_t kind, const std::vector<std::string_view>& strings);
 
  private:
   struct Slot {
-    std::shared_ptr<const FrozenTemplate> shared;
+    TemplateRef shared;
     std::uint64_t last_chosen = 0;
   };
   std::array<std::array<Slot, kPerKind>, std::variant_size_v<ResourceRecord>> slots_;
@@ -79,7 +110,7 @@ class FrozenRecord {
   // The record as it was frozen.
   ResourceRecord thaw() const;
   // Bytes of its own allocation (a shared template not counted).
-  std::size_t size() const { return size_; }
+  std::size_t size() const;
 
  private:
   template <typename T, typename... Kinds>
@@ -90,9 +121,9 @@ class FrozenRecord {
   }
   void freeze(const ResourceRecord& record, FreezeTemplates* templates);
 
+  // The kind, the varint size of the whole, then the fields.
   std::unique_ptr<std::uint8_t[]> bytes_;
-  std::shared_ptr<const FrozenTemplate> template_;
-  std::uint32_t size_ = 0;
+  TemplateRef template_;
 };
 
 }  // namespace pipetrace
