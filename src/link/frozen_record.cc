@@ -17,6 +17,9 @@
 // Only this file writes and reads the form, so the reader trusts the bytes.
 #include "link/frozen_record.h"
 
+#include <algorithm>
+#include <bit>
+#include <cstddef>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -105,13 +108,48 @@ struct CommonEnds {
   std::size_t total() const { return prefix + suffix; }
 };
 
+std::uint64_t word_at(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+// Eight bytes at a time: every record is compared with its templates.
+// (Byte order: the first differing byte is the lowest set one on
+// little-endian machines, the highest on big-endian ones.)
+std::size_t common_prefix(const char* a, const char* b, std::size_t limit) {
+  std::size_t n = 0;
+  for (; n + 8 <= limit; n += 8) {
+    const std::uint64_t diff = word_at(a + n) ^ word_at(b + n);
+    if (diff != 0) {
+      if constexpr (std::endian::native == std::endian::little) return n + std::countr_zero(diff) / 8;
+      return n + std::countl_zero(diff) / 8;
+    }
+  }
+  while (n < limit && a[n] == b[n]) ++n;
+  return n;
+}
+
+// The same from the ends backwards: a_end and b_end point one past.
+std::size_t common_suffix(const char* a_end, const char* b_end, std::size_t limit) {
+  std::size_t n = 0;
+  for (; n + 8 <= limit; n += 8) {
+    const std::uint64_t diff = word_at(a_end - n - 8) ^ word_at(b_end - n - 8);
+    if (diff != 0) {
+      if constexpr (std::endian::native == std::endian::little) return n + std::countl_zero(diff) / 8;
+      return n + std::countr_zero(diff) / 8;
+    }
+  }
+  while (n < limit && a_end[-1 - static_cast<std::ptrdiff_t>(n)] == b_end[-1 - static_cast<std::ptrdiff_t>(n)]) ++n;
+  return n;
+}
+
 CommonEnds common_ends(std::string_view a, std::string_view b) {
   CommonEnds c;
-  while (c.prefix < a.size() && c.prefix < b.size() && a[c.prefix] == b[c.prefix]) ++c.prefix;
-  while (c.suffix < a.size() - c.prefix && c.suffix < b.size() - c.prefix &&
-         a[a.size() - 1 - c.suffix] == b[b.size() - 1 - c.suffix]) {
-    ++c.suffix;
-  }
+  c.prefix = common_prefix(a.data(), b.data(), std::min(a.size(), b.size()));
+  if (c.prefix == a.size() && c.prefix == b.size()) return c;
+  c.suffix = common_suffix(a.data() + a.size(), b.data() + b.size(),
+                           std::min(a.size(), b.size()) - c.prefix);
   return c;
 }
 
@@ -412,13 +450,15 @@ TemplateRef FreezeTemplates::choose(std::size_t kind, const std::vector<std::str
   auto& slots = slots_[kind];
   // What a record would not have to write against `candidate`: whole
   // strings, and the starts and ends of those written by their middle.
-  auto shared_bytes = [&strings](const FrozenTemplate& candidate) {
+  // Counting stops once `enough` is reached.
+  auto shared_bytes = [&strings](const FrozenTemplate& candidate, std::size_t enough) {
     std::size_t shared = 0;
-    for (std::size_t i = 0; i < strings.size() && i < candidate.size(); ++i) {
+    for (std::size_t i = 0; i < strings.size() && i < candidate.size() && shared < enough; ++i) {
       shared += common_ends(strings[i], candidate[i]).total();
     }
     return shared;
   };
+  const std::size_t a_third = (total + 2) / 3;  // shared * 3 >= total
   ++clock_;
   // Objects of one pipeline tend to come together: the template chosen
   // last is tried first, and taken when it will do.
@@ -426,7 +466,7 @@ TemplateRef FreezeTemplates::choose(std::size_t kind, const std::vector<std::str
   for (Slot& slot : slots) {
     if (slot.last_chosen > last->last_chosen) last = &slot;
   }
-  if (last->shared && shared_bytes(*last->shared) * 3 >= total) {
+  if (last->shared && shared_bytes(*last->shared, a_third) >= a_third) {
     last->last_chosen = clock_;
     return last->shared;
   }
@@ -434,13 +474,13 @@ TemplateRef FreezeTemplates::choose(std::size_t kind, const std::vector<std::str
   std::size_t best_shared = 0;
   for (Slot& slot : slots) {
     if (!slot.shared || &slot == last) continue;
-    std::size_t shared = shared_bytes(*slot.shared);
+    std::size_t shared = shared_bytes(*slot.shared, total);
     if (shared > best_shared) {
       best = &slot;
       best_shared = shared;
     }
   }
-  if (best != nullptr && best_shared * 3 >= total) {
+  if (best != nullptr && best_shared >= a_third) {
     best->last_chosen = clock_;
     return best->shared;
   }

@@ -139,13 +139,42 @@ void let_go(const std::vector<HeldEvent>& events, StringPool& pool) {
   for (const HeldEvent& e : events) let_go(e, pool);
 }
 
+namespace {
+
+// `e`'s name as held: the hex digits when conventional.
+struct HeldName {
+  bool conventional = false;
+  std::uint64_t digits = 0;
+};
+
+HeldName held_name(const EventRecord& e, std::string_view object_name) {
+  HeldName n;
+  n.conventional = hex_suffix(e.meta.name, object_name, n.digits);
+  return n;
+}
+
+bool same_object(const EventRecord& e, const HeldName& name, const HeldEvent& held, const StringPool& pool) {
+  // Names of one object's Events are conventional or not alike.
+  if (held.name_in_texts == name.conventional) return false;
+  if (name.conventional && held.name != name.digits) return false;
+  const Texts texts = texts_of(held, pool);
+  return texts.part[kNamespace] == e.meta.ns && (name.conventional || texts.part[kName] == e.meta.name);
+}
+
+}  // namespace
+
 bool same_event_object(const EventRecord& e, const HeldEvent& held, std::string_view object_name,
                        const StringPool& pool) {
-  const Texts texts = texts_of(held, pool);
-  if (texts.part[kNamespace] != e.meta.ns) return false;
-  if (held.name_in_texts) return texts.part[kName] == e.meta.name;
-  std::uint64_t suffix = 0;
-  return hex_suffix(e.meta.name, object_name, suffix) && suffix == held.name;
+  return same_object(e, held_name(e, object_name), held, pool);
+}
+
+HeldEvent* find_event_object(const EventRecord& e, std::vector<HeldEvent>& events, std::string_view object_name,
+                             const StringPool& pool) {
+  const HeldName name = held_name(e, object_name);
+  for (HeldEvent& held : events) {
+    if (same_object(e, name, held, pool)) return &held;
+  }
+  return nullptr;
 }
 
 bool newer_event(const EventRecord& candidate, const HeldEvent& held, const StringPool& pool) {

@@ -46,6 +46,9 @@ void let_go(const std::vector<HeldEvent>& events, StringPool& pool);
 // Whether `e` is the same Event object (namespace and name) as `held`.
 bool same_event_object(const EventRecord& e, const HeldEvent& held, std::string_view object_name,
                        const StringPool& pool);
+// The one of `events` that is the same Event object as `e`, or nullptr.
+HeldEvent* find_event_object(const EventRecord& e, std::vector<HeldEvent>& events, std::string_view object_name,
+                             const StringPool& pool);
 // Whether `candidate` is a newer observation of the Event `held` is: the
 // tracer's order of observations, as for any record.
 bool newer_event(const EventRecord& candidate, const HeldEvent& held, const StringPool& pool);

@@ -365,15 +365,13 @@ void Tracer::add_event(const EventRecord& e, TimeNs observed_at) {
   // Only what span building reads is kept: the graph holds many events per
   // pod while the pod is in flight. An event object is updated in place as
   // it repeats (count, lastTimestamp).
-  for (auto& existing : *list) {
-    if (same_event_object(e, existing, target.name, strings_)) {
-      if (newer_event(e, existing, strings_)) {
-        HeldEvent replacement = hold_event(e, target.name, strings_);
-        let_go(existing, strings_);
-        existing = replacement;
-      }
-      return;
+  if (HeldEvent* existing = find_event_object(e, *list, target.name, strings_)) {
+    if (newer_event(e, *existing, strings_)) {
+      HeldEvent replacement = hold_event(e, target.name, strings_);
+      let_go(*existing, strings_);
+      *existing = replacement;
     }
+    return;
   }
   append_event(*list, hold_event(e, target.name, strings_));
   (void)observed_at;

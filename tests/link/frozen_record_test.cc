@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <random>
 
 #include "../extract/fixture_objects.h"
 #include "extract/webhook_extractor.h"
@@ -235,6 +236,29 @@ TEST(FrozenRecordForms, NamesUidsAndTimesOfEveryShapeComeBackExactly) {
   }
   EXPECT_TRUE(first.thaw() == pod_with("drone-test-go-pr-114-lint-vpvmv", "320753ec-90da-4f3b-6b71-1bfe84e557b5", t,
                                        t + 5, 0));
+}
+
+TEST(FrozenRecordForms, NamesSharingAnyStartAndEndComeBackExactly) {
+  // Starts and ends are compared eight bytes at a time: every length
+  // around the word boundaries, and middles that repeat the ends' bytes.
+  std::mt19937 random(7);
+  auto text = [&random](std::size_t n, char from) {
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) out += static_cast<char>(from + random() % 3);
+    return out;
+  };
+  for (int i = 0; i < 2000; ++i) {
+    const std::string start = text(random() % 20, 'a');
+    const std::string end = text(random() % 20, 'a');
+    const std::string name_a = start + text(random() % 12, 'a') + end;
+    const std::string name_b = start + text(random() % 12, 'a') + end;
+    FreezeTemplates templates;
+    FrozenRecord first(pod_with(name_a, "", 0, 0, 0), templates);
+    const ResourceRecord second = pod_with(name_b, "", 0, 0, 0);
+    FrozenRecord frozen(second, templates);
+    ASSERT_TRUE(frozen.thaw() == second) << name_a << " / " << name_b;
+    ASSERT_TRUE(first.thaw() == pod_with(name_a, "", 0, 0, 0)) << name_a;
+  }
 }
 
 TEST(FrozenRecordForms, WhatRunsShareIsWrittenSmall) {
