@@ -26,6 +26,7 @@
 #include <utility>
 
 #include "link/record_members.h"
+#include "link/varint.h"
 
 namespace pipetrace {
 namespace {
@@ -75,32 +76,9 @@ void append_uuid(std::string& out, const std::uint8_t* bytes) {
   }
 }
 
-std::size_t varint_size(std::uint64_t v) {
-  std::size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-std::uint64_t zigzag(std::int64_t v) {
-  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-}
-
-std::int64_t unzigzag(std::uint64_t z) { return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1); }
-
-// A zigzag value and the one bit beside it need 65 bits.
-__extension__ using Wide = unsigned __int128;
-
-std::size_t wide_varint_size(Wide v) {
-  std::size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
+using varint::Wide;
+using varint::unzigzag;
+using varint::zigzag;
 
 struct CommonEnds {
   std::size_t prefix = 0;
@@ -220,24 +198,7 @@ class Writer {
   void finish() { close_run(); }
 
  private:
-  void varint(std::uint64_t v) {
-    char bytes[10];
-    std::size_t n = 0;
-    while (v >= 0x80) {
-      bytes[n++] = static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
-    }
-    bytes[n++] = static_cast<char>(v);
-    out_.append(bytes, n);
-  }
-
-  void wide_varint(Wide v) {
-    while (v >= 0x80) {
-      out_ += static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
-    }
-    out_ += static_cast<char>(v);
-  }
+  void put_varint(std::uint64_t v) { varint::put(out_, v); }
 
   // A run of trivial slots opens at a trivial string and takes in every
   // trivial slot after it; its tag, written when it closes, counts them.
@@ -250,7 +211,7 @@ class Writer {
   }
   void close_run() {
     if (!run_open_) return;
-    varint(run_length_ << 2 | kShared);
+    put_varint(run_length_ << 2 | kShared);
     run_open_ = false;
     run_length_ = 0;
   }
@@ -258,7 +219,7 @@ class Writer {
   void small(std::uint64_t v) {
     if (v == 0 && extend_run()) return;
     close_run();
-    varint(v);
+    put_varint(v);
   }
 
   void string(std::string_view v) {
@@ -272,22 +233,22 @@ class Writer {
     close_run();
     std::uint8_t uuid[kUuidBytes];
     if (uuid_bytes(v, uuid)) {
-      varint(kUuid);
+      put_varint(kUuid);
       out_.append(reinterpret_cast<const char*>(uuid), kUuidBytes);
       return;
     }
     const auto [prefix, suffix] = common_ends(v, shared);
     const std::size_t middle = v.size() - prefix - suffix;
     const std::size_t as_middle =
-        varint_size(prefix << 2 | kMiddle) + varint_size(suffix) + varint_size(middle) + middle;
-    const std::size_t as_own = varint_size(v.size() << 2 | kOwn) + v.size();
+        varint::size_of(prefix << 2 | kMiddle) + varint::size_of(suffix) + varint::size_of(middle) + middle;
+    const std::size_t as_own = varint::size_of(v.size() << 2 | kOwn) + v.size();
     if (as_middle < as_own) {
-      varint(prefix << 2 | kMiddle);
-      varint(suffix);
-      varint(middle);
+      put_varint(prefix << 2 | kMiddle);
+      put_varint(suffix);
+      put_varint(middle);
       out_.append(v.substr(prefix, middle));
     } else {
-      varint(v.size() << 2 | kOwn);
+      put_varint(v.size() << 2 | kOwn);
       out_.append(v);
     }
   }
@@ -298,8 +259,8 @@ class Writer {
     const Wide absolute = Wide{zigzag(v)} << 1;
     const Wide relative =
         Wide{zigzag(static_cast<std::int64_t>(static_cast<std::uint64_t>(v) - previous_large_))} << 1 | 1;
-    const bool use_relative = previous_large_ != 0 && wide_varint_size(relative) < wide_varint_size(absolute);
-    wide_varint(use_relative ? relative : absolute);
+    const bool use_relative = previous_large_ != 0 && varint::size_of(relative) < varint::size_of(absolute);
+    varint::put(out_, use_relative ? relative : absolute);
     if (is_large(v)) previous_large_ = static_cast<std::uint64_t>(v);
   }
 
@@ -339,14 +300,7 @@ class Reader {
   }
 
  private:
-  std::uint64_t varint() {
-    std::uint64_t v = 0;
-    for (int shift = 0;; shift += 7) {
-      std::uint8_t byte = *at_++;
-      v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return v;
-    }
-  }
+  std::uint64_t get_varint() { return varint::get(at_); }
 
   std::string_view bytes(std::size_t n) {
     std::string_view out(reinterpret_cast<const char*>(at_), n);
@@ -360,7 +314,7 @@ class Reader {
     return true;
   }
 
-  std::uint64_t small() { return in_run() ? 0 : varint(); }
+  std::uint64_t small() { return in_run() ? 0 : get_varint(); }
 
   void string(std::string& v) {
     const std::size_t ordinal = strings_++;
@@ -370,7 +324,7 @@ class Reader {
       v = shared;
       return;
     }
-    const std::uint64_t tag = varint();
+    const std::uint64_t tag = get_varint();
     const auto length = static_cast<std::size_t>(tag >> 2);
     switch (tag & 3) {
       case kShared:
@@ -381,8 +335,8 @@ class Reader {
         v = bytes(length);
         break;
       case kMiddle: {
-        const auto suffix = static_cast<std::size_t>(varint());
-        const auto middle = static_cast<std::size_t>(varint());
+        const auto suffix = static_cast<std::size_t>(get_varint());
+        const auto middle = static_cast<std::size_t>(get_varint());
         v.reserve(length + middle + suffix);
         v.assign(shared.substr(0, length));
         v.append(bytes(middle));
@@ -398,12 +352,7 @@ class Reader {
 
   std::int64_t integer() {
     if (in_run()) return 0;
-    Wide tag = 0;
-    for (int shift = 0;; shift += 7) {
-      const std::uint8_t byte = *at_++;
-      tag |= Wide{static_cast<std::uint8_t>(byte & 0x7f)} << shift;
-      if ((byte & 0x80) == 0) break;
-    }
+    const Wide tag = varint::get<Wide>(at_);
     const std::int64_t decoded = unzigzag(static_cast<std::uint64_t>(tag >> 1));
     const std::int64_t v = (tag & 1) != 0 ? static_cast<std::int64_t>(previous_large_ + static_cast<std::uint64_t>(decoded))
                                            : decoded;
@@ -516,44 +465,27 @@ void FrozenRecord::freeze(const ResourceRecord& record, FreezeTemplates* templat
   writer.finish();
   // The size goes in front, counting itself.
   std::size_t size_bytes = 1;
-  while (varint_size(1 + size_bytes + scratch.size()) > size_bytes) ++size_bytes;
+  while (varint::size_of(1 + size_bytes + scratch.size()) > size_bytes) ++size_bytes;
   const std::size_t total = 1 + size_bytes + scratch.size();
-  char header[11];
-  header[0] = static_cast<char>(record.index());
-  std::size_t header_size = 1;
-  for (std::uint64_t v = total;; v >>= 7) {
-    header[header_size++] = static_cast<char>(v >= 0x80 ? (v & 0x7f) | 0x80 : v);
-    if (v < 0x80) break;
-  }
+  thread_local std::string header;
+  header.assign(1, static_cast<char>(record.index()));
+  varint::put(header, std::uint64_t{total});
   bytes_ = std::make_unique_for_overwrite<std::uint8_t[]>(total);
-  std::memcpy(bytes_.get(), header, header_size);
-  std::memcpy(bytes_.get() + header_size, scratch.data(), scratch.size());
+  std::memcpy(bytes_.get(), header.data(), header.size());
+  std::memcpy(bytes_.get() + header.size(), scratch.data(), scratch.size());
 }
-
-namespace {
-
-const std::uint8_t* read_size(const std::uint8_t* at, std::size_t& size) {
-  size = 0;
-  for (int shift = 0;; shift += 7) {
-    const std::uint8_t byte = *at++;
-    size |= static_cast<std::size_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return at;
-  }
-}
-
-}  // namespace
 
 std::size_t FrozenRecord::size() const {
   if (empty()) return 0;
-  std::size_t size = 0;
-  read_size(bytes_.get() + 1, size);
-  return size;
+  const std::uint8_t* at = bytes_.get() + 1;
+  return varint::get<std::size_t>(at);
 }
 
 ResourceRecord FrozenRecord::thaw() const {
   if (empty()) return {};
-  std::size_t size = 0;
-  Reader reader(read_size(bytes_.get() + 1, size), template_.get());
+  const std::uint8_t* at = bytes_.get() + 1;
+  varint::get(at);  // the size
+  Reader reader(at, template_.get());
   return thaw_kind(index(), reader);
 }
 

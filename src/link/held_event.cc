@@ -135,23 +135,13 @@ HeldEvent hold_event(const EventRecord& e, std::string_view object_name, StringP
 
 void let_go(const HeldEvent& e, StringPool& pool) { pool.release(e.texts); }
 
-void let_go(const std::vector<HeldEvent>& events, StringPool& pool) {
-  for (const HeldEvent& e : events) let_go(e, pool);
-}
-
-namespace {
-
-// `e`'s name as held: the hex digits when conventional.
-struct HeldName {
-  bool conventional = false;
-  std::uint64_t digits = 0;
-};
-
 HeldName held_name(const EventRecord& e, std::string_view object_name) {
   HeldName n;
   n.conventional = hex_suffix(e.meta.name, object_name, n.digits);
   return n;
 }
+
+namespace {
 
 bool same_object(const EventRecord& e, const HeldName& name, const HeldEvent& held, const StringPool& pool) {
   // Names of one object's Events are conventional or not alike.
@@ -168,15 +158,6 @@ bool same_event_object(const EventRecord& e, const HeldEvent& held, std::string_
   return same_object(e, held_name(e, object_name), held, pool);
 }
 
-HeldEvent* find_event_object(const EventRecord& e, std::vector<HeldEvent>& events, std::string_view object_name,
-                             const StringPool& pool) {
-  const HeldName name = held_name(e, object_name);
-  for (HeldEvent& held : events) {
-    if (same_object(e, name, held, pool)) return &held;
-  }
-  return nullptr;
-}
-
 bool newer_event(const EventRecord& candidate, const HeldEvent& held, const StringPool& pool) {
   // resourceVersions are opaque by contract but etcd's are integers: compare
   // them as such when they are, else the later of the times stated.
@@ -187,11 +168,6 @@ bool newer_event(const EventRecord& candidate, const HeldEvent& held, const Stri
     return a > b;
   }
   return std::max<TimeNs>(0, candidate.last) > std::max<TimeNs>(0, held.last);
-}
-
-void append_event(std::vector<HeldEvent>& events, HeldEvent event) {
-  if (events.size() == events.capacity()) events.reserve(events.size() + std::max<std::size_t>(4, events.size() / 4));
-  events.push_back(event);
 }
 
 std::vector<ObjectEvent> view_events(const std::vector<HeldEvent>& events, std::string_view object_name,

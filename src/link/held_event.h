@@ -41,21 +41,22 @@ static_assert(sizeof(HeldEvent) == 40);
 HeldEvent hold_event(const EventRecord& e, std::string_view object_name, StringPool& pool);
 // Gives the event's texts back to the pool; the event is not to be read after.
 void let_go(const HeldEvent& e, StringPool& pool);
-void let_go(const std::vector<HeldEvent>& events, StringPool& pool);
+
+// How a held Event keeps `e`'s name: as the digits of its hex suffix when
+// the name is conventional, else among its texts.
+struct HeldName {
+  bool conventional = false;
+  std::uint64_t digits = 0;
+};
+HeldName held_name(const EventRecord& e, std::string_view object_name);
 
 // Whether `e` is the same Event object (namespace and name) as `held`.
 bool same_event_object(const EventRecord& e, const HeldEvent& held, std::string_view object_name,
                        const StringPool& pool);
-// The one of `events` that is the same Event object as `e`, or nullptr.
-HeldEvent* find_event_object(const EventRecord& e, std::vector<HeldEvent>& events, std::string_view object_name,
-                             const StringPool& pool);
+
 // Whether `candidate` is a newer observation of the Event `held` is: the
 // tracer's order of observations, as for any record.
 bool newer_event(const EventRecord& candidate, const HeldEvent& held, const StringPool& pool);
-
-// Appends `event` to `events`, growing the storage by a quarter (at least
-// four) rather than doubling: a pod's list lives as long as the pod.
-void append_event(std::vector<HeldEvent>& events, HeldEvent event);
 
 // The builders' view of held events (valid while the pool and the events are).
 std::vector<ObjectEvent> view_events(const std::vector<HeldEvent>& events, std::string_view object_name,

@@ -103,7 +103,7 @@ struct Tracer::Node {
     static const std::string none;
     return adopted ? adopted->trace_state : none;
   }
-  std::vector<HeldEvent> events;  // Kubernetes events about this object
+  HeldEventList events;  // Kubernetes events about this object
   WaitHistory waits;              // observed waiting phases (reason + first-seen time each)
 
   template <typename Predicate>
@@ -345,7 +345,7 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key,
 void Tracer::add_event(const EventRecord& e, TimeNs observed_at) {
   ResourceKey target{e.involved.kind, e.involved.ns, e.involved.name};
   Node* n = find(target);
-  std::vector<HeldEvent>* list = nullptr;
+  HeldEventList* list = nullptr;
   if (n != nullptr && n->emitted) {
     // Its span is gone; raise --event-grace when this count grows.
     ++stats_.late_events;
@@ -365,15 +365,7 @@ void Tracer::add_event(const EventRecord& e, TimeNs observed_at) {
   // Only what span building reads is kept: the graph holds many events per
   // pod while the pod is in flight. An event object is updated in place as
   // it repeats (count, lastTimestamp).
-  if (HeldEvent* existing = find_event_object(e, *list, target.name, strings_)) {
-    if (newer_event(e, *existing, strings_)) {
-      HeldEvent replacement = hold_event(e, target.name, strings_);
-      let_go(*existing, strings_);
-      *existing = replacement;
-    }
-    return;
-  }
-  append_event(*list, hold_event(e, target.name, strings_));
+  list->add(e, target.name, strings_);
   (void)observed_at;
 }
 
@@ -580,7 +572,7 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   p.unfinished = !finished && node.deleted_at == 0;
   p.children_end = node.subtree_end;
   // Events are held by the name of the object they are about: the node's.
-  const std::vector<ObjectEvent> events = view_events(node.events, node.name(), strings_);
+  const std::vector<ObjectEvent> events = node.events.view(node.name(), strings_);
   p.events = &events;
   p.waits = &node.waits;
   if (const auto* tr = std::get_if<TaskRunRecord>(&record)) {
@@ -688,7 +680,7 @@ void Tracer::tick() {
   }
   for (auto it = nodes_.begin(); it != nodes_.end();) {
     if (gone.count(it->second.get()) > 0) {
-      let_go(it->second->events, strings_);
+      it->second->events.let_go(strings_);
       it = nodes_.erase(it);
     } else {
       ++it;

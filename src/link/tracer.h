@@ -14,7 +14,7 @@
 
 #include "extract/records.h"
 #include "link/frozen_record.h"
-#include "link/held_event.h"
+#include "link/held_event_list.h"
 #include "link/record_view.h"
 #include "link/resource_key.h"
 #include "link/string_pool.h"
@@ -123,7 +123,7 @@ class Tracer {
   // namespace finds its candidates under the same hash. Each node owns its
   // identity, so an entry costs no more than the hash and the pointer.
   std::unordered_multimap<std::uint64_t, std::unique_ptr<Node>> nodes_;
-  std::map<ResourceKey, std::vector<HeldEvent>> orphan_events_;
+  std::map<ResourceKey, HeldEventList> orphan_events_;
   // kind + '\0' + name -> resources waiting for that parent to appear.
   std::unordered_map<std::string, std::vector<Node*>> waiting_on_;
   std::vector<Span> deferred_;

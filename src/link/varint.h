@@ -1,0 +1,51 @@
+// LEB128 varints and zigzag signed integers, as the tracer's compact
+// in-memory forms (frozen records, held Events) write them. Readers trust
+// the bytes: only these forms write them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace pipetrace::varint {
+
+// A zigzag value with tag bits beside it needs more than 64 bits.
+__extension__ using Wide = unsigned __int128;
+
+inline std::uint64_t zigzag(std::int64_t v) {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+inline std::int64_t unzigzag(std::uint64_t z) {
+  return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1);
+}
+
+template <typename Unsigned>
+std::size_t size_of(Unsigned v) {
+  std::size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+template <typename Unsigned>
+void put(std::string& out, Unsigned v) {
+  while (v >= 0x80) {
+    out += static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+}
+
+template <typename Unsigned = std::uint64_t>
+Unsigned get(const std::uint8_t*& at) {
+  Unsigned v = 0;
+  for (int shift = 0;; shift += 7) {
+    const std::uint8_t byte = *at++;
+    v |= static_cast<Unsigned>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return v;
+  }
+}
+
+}  // namespace pipetrace::varint
