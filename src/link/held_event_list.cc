@@ -7,6 +7,7 @@
 //               first: relative to 0);
 //   last        a time relative to this event's first;
 //   count       varint;
+//   name at     varint, HeldEvent::object_name_at;
 //   rv          when rv_digits > 0: zigzag varint, relative to the previous
 //               numeric resourceVersion in the list.
 // A time is written as a zigzag varint with two low bits for its unit:
@@ -100,6 +101,7 @@ void HeldEventList::append(const HeldEvent& e) {
   put_time(rest, difference(e.first, previous.previous_first));
   put_time(rest, difference(e.last, e.first));
   varint::put(rest, std::uint64_t{e.count});
+  varint::put(rest, std::uint64_t{e.object_name_at});
   if (e.rv_digits > 0) varint::put(rest, varint::zigzag(difference(static_cast<std::int64_t>(e.resource_version),
                                                                       static_cast<std::int64_t>(previous.previous_version))));
   encoded.clear();
@@ -150,6 +152,7 @@ std::vector<HeldEvent> HeldEventList::decode() const {
     e.first = sum(previous_first, get_time(rest));
     e.last = sum(e.first, get_time(rest));
     e.count = static_cast<std::uint32_t>(varint::get(rest));
+    e.object_name_at = static_cast<std::uint32_t>(varint::get(rest));
     if (e.rv_digits > 0) {
       e.resource_version = static_cast<std::uint64_t>(
           sum(static_cast<std::int64_t>(previous_version), varint::unzigzag(varint::get(rest))));

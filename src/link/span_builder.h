@@ -19,7 +19,7 @@ namespace pipetrace {
 struct ObjectEvent {
   std::string name;  // the Event object's name: orders events of one time and reason
   std::string_view reason;
-  std::string_view message;
+  std::string message;  // owned: a held message gets its object's name back
   std::string_view type;  // Normal | Warning
   std::string_view field_path;
   std::string_view reporting_component;

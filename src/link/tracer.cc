@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <new>
 #include <set>
 
 #include "link/frozen_record.h"
@@ -48,30 +49,36 @@ RecordSummary summarize(RecordRef record) {
 
 }  // namespace
 
-// Every in-flight resource has one, so its layout is kept tight: the
-// name's length shares a word with the flags, children are a list threaded
+// Every in-flight resource has one, so its layout is kept tight: the name
+// is stored right after the node, in the same allocation (see create), its
+// length sharing a word with the flags; children are a list threaded
 // through the nodes (no allocation per parent).
 struct Tracer::Node {
-  Node() = default;
+  // A node named `name`, owned by the returned pointer.
+  static NodePtr create(std::string_view name) {
+    void* memory = ::operator new(sizeof(Node) + name.size());
+    Node* n = new (memory) Node();
+    std::memcpy(reinterpret_cast<char*>(n + 1), name.data(), name.size());
+    n->name_size = static_cast<std::uint32_t>(name.size());
+    return NodePtr(n);
+  }
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
+ private:
+  Node() = default;  // only through create: the name follows the node
+
+ public:
   // Identity. Kinds and namespaces are few and interned by the tracer.
   const std::string* kind = nullptr;
   const std::string* ns = nullptr;
-  std::unique_ptr<char[]> name_bytes;
   std::uint32_t name_size = 0;
   bool ready : 1 = false;
   bool emitted : 1 = false;
   bool resolved : 1 = false;
   bool resolving : 1 = false;  // cycle guard
   bool synthesized : 1 = false;
-  std::string_view name() const { return {name_bytes.get(), name_size}; }
-  void set_name(std::string_view text) {
-    name_bytes = std::make_unique_for_overwrite<char[]>(text.size());
-    std::memcpy(name_bytes.get(), text.data(), text.size());
-    name_size = static_cast<std::uint32_t>(text.size());
-  }
+  std::string_view name() const { return {reinterpret_cast<const char*>(this + 1), name_size}; }
   ResourceKey key() const { return {*kind, *ns, std::string(name())}; }
 
   FrozenRecord record;    // the newest observation, frozen (thawed to link and build)
@@ -134,6 +141,11 @@ struct Tracer::Node {
     }
   }
 };
+
+void Tracer::NodeDeleter::operator()(Node* n) const {
+  n->~Node();
+  ::operator delete(n);
+}
 
 namespace {
 
@@ -311,11 +323,10 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key,
       ++stats_.evicted;
       return nullptr;
     }
-    auto fresh = std::make_unique<Node>();
+    NodePtr fresh = Node::create(key.name);
     n = fresh.get();
     n->kind = intern(key.kind);
     n->ns = intern(key.ns);
-    n->set_name(key.name);
     take(*n);
     nodes_.emplace(kind_name_hash(key.kind, key.name), std::move(fresh));
     auto orphans = orphan_events_.find(key);

@@ -89,6 +89,11 @@ class Tracer {
   struct Node;
 
  private:
+  struct NodeDeleter {
+    void operator()(Node* n) const;
+  };
+  using NodePtr = std::unique_ptr<Node, NodeDeleter>;
+
   // The node of `key`, or where one side lacks a namespace, of the same
   // kind and name (first in namespace order).
   Node* find(const ResourceKey& key) const;
@@ -122,7 +127,7 @@ class Tracer {
   // The graph, by a hash of kind and name: a look-up where one side lacks a
   // namespace finds its candidates under the same hash. Each node owns its
   // identity, so an entry costs no more than the hash and the pointer.
-  std::unordered_multimap<std::uint64_t, std::unique_ptr<Node>> nodes_;
+  std::unordered_multimap<std::uint64_t, NodePtr> nodes_;
   std::map<ResourceKey, HeldEventList> orphan_events_;
   // kind + '\0' + name -> resources waiting for that parent to appear.
   std::unordered_map<std::string, std::vector<Node*>> waiting_on_;

@@ -98,6 +98,30 @@ TEST(HeldEvent, AnyTextRoundTripsAndHugeCountsSaturate) {
   EXPECT_EQ(pool.size(), 0u);
 }
 
+TEST(HeldEvent, AMessageNamingItsObjectIsSharedAcrossObjects) {
+  StringPool pool;
+  std::vector<HeldEvent> held;
+  for (const std::string pod : {"build-pod-x7k2p", "build-pod-q9w4z"}) {
+    EventRecord e = event(pod + ".153aa0a509abb280", "7");
+    e.involved.name = pod;
+    e.reason = "Scheduled";
+    e.message = "Successfully assigned jx/" + pod + " to node-3";
+    held.push_back(hold_event(e, pod, pool));
+    std::vector<ObjectEvent> views = view_events({held.back()}, pod, pool);
+    EXPECT_EQ(views[0].message, e.message);
+  }
+  EXPECT_EQ(held[0].texts, held[1].texts);
+  // A short name could be any word: it stays in the message.
+  EventRecord short_name = event("web.153aa0a509abb280", "7");
+  short_name.message = "Started container web";
+  HeldEvent h = hold_event(short_name, "web", pool);
+  EXPECT_EQ(h.object_name_at, 0u);
+  EXPECT_EQ(view_events({h}, "web", pool)[0].message, "Started container web");
+  for (const HeldEvent& e : held) let_go(e, pool);
+  let_go(h, pool);
+  EXPECT_EQ(pool.size(), 0u);
+}
+
 TEST(HeldEvent, ComparesResourceVersionsAsNumbersWhenBothAre) {
   StringPool pool;
   HeldEvent h = hold_event(event(kPod + ".153aa0a509abb280", "0099", 7), kPod, pool);
