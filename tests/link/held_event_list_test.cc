@@ -10,27 +10,15 @@
 #include <random>
 #include <string>
 
+#include "pulled_event.h"
+
 namespace pipetrace {
 namespace {
 
-const std::string kPod = "build-pod-x7k2p";
+const std::string& kPod = testing::kBuildPod;
 
 EventRecord event(std::string name, std::string rv, TimeNs first, TimeNs last, int count = 1) {
-  EventRecord e;
-  e.meta.ns = "jx";
-  e.meta.name = std::move(name);
-  e.meta.resource_version = std::move(rv);
-  e.involved.kind = "Pod";
-  e.involved.name = kPod;
-  e.involved.field_path = "spec.containers{step-build}";
-  e.reason = "Pulled";
-  e.message = "Successfully pulled image";
-  e.type = "Normal";
-  e.reporting_component = "kubelet";
-  e.first = first;
-  e.last = last;
-  e.count = count;
-  return e;
+  return testing::pulled_event(std::move(name), std::move(rv), first, last, count);
 }
 
 std::string hex_name(std::uint64_t n) {

@@ -6,28 +6,15 @@
 #include <gtest/gtest.h>
 
 #include "link/string_pool.h"
+#include "pulled_event.h"
 
 namespace pipetrace {
 namespace {
 
-const std::string kPod = "build-pod-x7k2p";
+const std::string& kPod = testing::kBuildPod;
 
 EventRecord event(std::string name, std::string rv, TimeNs last = 0) {
-  EventRecord e;
-  e.meta.ns = "jx";
-  e.meta.name = std::move(name);
-  e.meta.resource_version = std::move(rv);
-  e.involved.kind = "Pod";
-  e.involved.name = kPod;
-  e.involved.field_path = "spec.containers{step-build}";
-  e.reason = "Pulled";
-  e.message = "Successfully pulled image \"alpine:3\" in 1s";
-  e.type = "Normal";
-  e.reporting_component = "kubelet";
-  e.first = 5;
-  e.last = last;
-  e.count = 2;
-  return e;
+  return testing::pulled_event(std::move(name), std::move(rv), 5, last, 2);
 }
 
 TEST(StringPool, SharesTextsAndDropsThemWithTheirLastHolder) {
