@@ -111,7 +111,7 @@ struct Tracer::Node {
     return adopted ? adopted->trace_state : none;
   }
   HeldEventList events;  // Kubernetes events about this object
-  WaitHistory waits;              // observed waiting phases (reason + first-seen time each)
+  WaitHistory waits;     // observed waiting phases (reason + first-seen time each)
 
   template <typename Predicate>
   bool any_child(Predicate p) const {
@@ -174,8 +174,8 @@ std::string kind_name(std::string_view kind, std::string_view name) {
   return out;
 }
 
-// by_kind_name_'s key: FNV-1a of kind, a separator and name. Entries are
-// checked against the node's key, so a collision costs a comparison only.
+// nodes_'s key: FNV-1a of kind, a separator and name. Entries are checked
+// against the node's identity, so a collision costs a comparison only.
 std::uint64_t kind_name_hash(std::string_view kind, std::string_view name) {
   std::uint64_t h = 14695981039346656037ULL;
   auto mix = [&h](unsigned char c) {
