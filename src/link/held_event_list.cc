@@ -24,11 +24,11 @@
 namespace pipetrace {
 
 struct HeldEventList::Header {
-  std::uint32_t used = 0;      // bytes of events after the header
-  std::uint32_t capacity = 0;  // bytes for events after the header
+  std::uint32_t used = 0;             // bytes of events after the header
+  std::uint32_t capacity = 0;         // bytes for events after the header
   std::uint32_t count = 0;
-  TimeNs previous_first = 0;            // the last event's first
-  std::uint64_t previous_version = 0;   // the last numeric resourceVersion
+  TimeNs previous_first = 0;          // the last event's first
+  std::uint64_t previous_version = 0;  // the last numeric resourceVersion
 };
 
 namespace {
@@ -177,8 +177,7 @@ void HeldEventList::add(const EventRecord& e, std::string_view object_name, Stri
     const HeldName name = held_name(e, object_name);
     const std::uint8_t* at = block_.get() + sizeof(Header);
     const std::uint8_t* end = at + header()->used;
-    std::size_t index = 0;
-    for (; at < end; ++index) {
+    while (at < end) {
       const EventStart start = read_start(at);
       if (start.name_in_texts != name.conventional && (!name.conventional || start.name == name.digits)) break;
       at = start.next;
