@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "link/varint.h"
+
 namespace pipetrace {
 namespace {
 
@@ -57,12 +59,7 @@ constexpr std::uint32_t kMaxCount = (1u << 26) - 1;
 enum Part { kNamespace, kReason, kMessage, kType, kFieldPath, kComponent, kName, kResourceVersion, kParts };
 
 void append_part(std::string& out, std::string_view part) {
-  std::size_t n = part.size();
-  do {
-    unsigned char byte = n & 0x7f;
-    n >>= 7;
-    out += static_cast<char>(n != 0 ? byte | 0x80 : byte);
-  } while (n != 0);
+  varint::put(out, std::uint64_t{part.size()});
   out.append(part);
 }
 
@@ -190,7 +187,11 @@ std::vector<ObjectEvent> view_events(const std::vector<HeldEvent>& events, std::
     v.name = name_of(e, texts, object_name);
     v.reason = texts.part[kReason];
     v.message = texts.part[kMessage];
-    if (e.object_name_at != 0) v.message.insert(e.object_name_at - 1, object_name);
+    if (e.object_name_at != 0) {
+      // Where it was cut from; the clamp only guards against a caller
+      // viewing with another object's name.
+      v.message.insert(std::min<std::size_t>(e.object_name_at - 1, v.message.size()), object_name);
+    }
     v.type = texts.part[kType];
     v.field_path = texts.part[kFieldPath];
     v.reporting_component = texts.part[kComponent];
