@@ -148,9 +148,7 @@ HeldName held_name(const EventRecord& e, std::string_view object_name) {
   return n;
 }
 
-namespace {
-
-bool same_object(const EventRecord& e, const HeldName& name, const HeldEvent& held, const StringPool& pool) {
+bool same_event_object(const EventRecord& e, const HeldName& name, const HeldEvent& held, const StringPool& pool) {
   // Names of one object's Events are conventional or not alike.
   if (held.name_in_texts == name.conventional) return false;
   if (name.conventional && held.name != name.digits) return false;
@@ -158,11 +156,9 @@ bool same_object(const EventRecord& e, const HeldName& name, const HeldEvent& he
   return texts.part[kNamespace] == e.meta.ns && (name.conventional || texts.part[kName] == e.meta.name);
 }
 
-}  // namespace
-
 bool same_event_object(const EventRecord& e, const HeldEvent& held, std::string_view object_name,
                        const StringPool& pool) {
-  return same_object(e, held_name(e, object_name), held, pool);
+  return same_event_object(e, held_name(e, object_name), held, pool);
 }
 
 bool newer_event(const EventRecord& candidate, const HeldEvent& held, const StringPool& pool) {

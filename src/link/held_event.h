@@ -56,6 +56,8 @@ HeldName held_name(const EventRecord& e, std::string_view object_name);
 // Whether `e` is the same Event object (namespace and name) as `held`.
 bool same_event_object(const EventRecord& e, const HeldEvent& held, std::string_view object_name,
                        const StringPool& pool);
+// The same, with `e`'s name as held_name gave it (asked of many held Events).
+bool same_event_object(const EventRecord& e, const HeldName& name, const HeldEvent& held, const StringPool& pool);
 
 // Whether `candidate` is a newer observation of the Event `held` is: the
 // tracer's order of observations, as for any record.

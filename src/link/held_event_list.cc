@@ -185,7 +185,7 @@ void HeldEventList::add(const EventRecord& e, std::string_view object_name, Stri
     if (at < end) {
       std::vector<HeldEvent> events = decode();
       for (HeldEvent& held : events) {
-        if (!same_event_object(e, held, object_name, pool)) continue;
+        if (!same_event_object(e, name, held, pool)) continue;
         if (newer_event(e, held, pool)) {
           HeldEvent replacement = hold_event(e, object_name, pool);
           pipetrace::let_go(held, pool);
