@@ -74,6 +74,8 @@ class WatcherTest : public ::testing::Test {
 
   std::unique_ptr<testing::TestCluster> cluster_;
   KubeConfig config_;
+  // A member, not a local of a test: the watcher's threads read it until TearDown stops them.
+  ManualClock clock_;
   WatchOptions options_;
   WatchCollector collector_;
   std::unique_ptr<ClusterWatcher> watcher_;
@@ -86,8 +88,8 @@ const char* kRunC = "main-rvs7k";
 TEST_F(WatcherTest, ListsEveryKindThenFollowsLiveChanges) {
   // observedAt comes from the injected clock, never the wall clock.
   const TimeNs observed = 1700000000123456789LL;
-  ManualClock clock(observed);
-  options_.clock = &clock;
+  clock_.set(observed);
+  options_.clock = &clock_;
   start({});
   for (const auto& [kind, group, version, plural] : std::vector<std::array<std::string, 4>>{
            {"lighthousejobs", "lighthouse.jenkins.io", "v1alpha1", "lighthousejobs"},
