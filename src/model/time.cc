@@ -2,31 +2,55 @@
 // and strptime ignores fractions and offsets.
 #include "model/time.h"
 
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 
 namespace pipetrace {
 namespace {
 
+// Called for every timestamp of every object read: std::isdigit and
+// std::isspace go through the C locale's tables, and std::chrono's calendar
+// types check more than is needed here, which made this a visible part of
+// extraction. The grammar is unchanged.
+constexpr bool is_digit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+constexpr bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   if (pos + n > s.size()) return false;
   int v = 0;
   for (std::size_t i = pos; i < pos + n; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    if (!is_digit(s[i])) return false;
     v = v * 10 + (s[i] - '0');
   }
   out = v;
   return true;
 }
 
+constexpr bool is_leap(int year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
+
+int days_in_month(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
+}
+
+// Days from 1970-01-01 to a proleptic Gregorian date (the civil calendar
+// algorithm: years counted from March, so that the leap day comes last).
+std::int64_t days_from_civil(int year, int month, int day) {
+  const int y = year - (month <= 2 ? 1 : 0);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int year_of_era = y - era * 400;
+  const int day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return static_cast<std::int64_t>(era) * 146097 + day_of_era - 719468;
+}
+
 }  // namespace
 
 std::optional<TimeNs> parse_time(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   int year, month, day, hour, minute, second;
-  if (!digits(s, 0, 4, year) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
+  if (s.size() < 19 || !digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
       !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, hour) ||
       s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
     return std::nullopt;
@@ -40,7 +64,7 @@ std::optional<TimeNs> parse_time(std::string_view s) {
     ++pos;
     std::int64_t scale = 100000000;
     std::size_t start = pos;
-    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+    while (pos < s.size() && is_digit(s[pos])) {
       if (scale > 0) {
         fraction_ns += (s[pos] - '0') * scale;
         scale /= 10;
@@ -66,11 +90,8 @@ std::optional<TimeNs> parse_time(std::string_view s) {
     return std::nullopt;
   }
   if (year <= 1) return std::nullopt;  // Go's zero time: "not set"
-  using namespace std::chrono;
-  year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
-                     std::chrono::day{static_cast<unsigned>(day)}};
-  if (!ymd.ok()) return std::nullopt;
-  std::int64_t days = sys_days{ymd}.time_since_epoch().count();
+  if (day > days_in_month(year, month)) return std::nullopt;
+  std::int64_t days = days_from_civil(year, month, day);
   std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
   // Nanoseconds in 64 bits cover 1677-2262; other years cannot be represented.
   if (secs < -9223372035LL || secs > 9223372035LL) return std::nullopt;
