@@ -47,7 +47,10 @@ ExtractResult read_record(json::od::object& object, ObjectIdentity& id, Reader r
   try {
     reader(object, record);
   } catch (const simdjson::simdjson_error& e) {
-    return error_result("malformed JSON in " + describe(record) + ": " + e.what());
+    // The same object returned on every path, so that it is never moved.
+    result.message = "malformed JSON in " + describe(record) + ": " + e.what();
+    result.status = ExtractStatus::Error;
+    result.record.reset();
   }
   return result;
 }

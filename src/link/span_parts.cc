@@ -96,14 +96,17 @@ Span step_span(const Span& parent, const SpanId& id, const StepRecord& step) {
 void add_k8s_events(Span& s, const std::vector<ObjectEvent>* events) {
   if (events == nullptr) return;
   std::vector<const ObjectEvent*> sorted;
+  sorted.reserve(events->size());
   for (const auto& e : *events) sorted.push_back(&e);
   std::sort(sorted.begin(), sorted.end(), [](const ObjectEvent* a, const ObjectEvent* b) {
     TimeNs ta = a->first != 0 ? a->first : a->last;
     TimeNs tb = b->first != 0 ? b->first : b->last;
     return std::tie(ta, a->reason, a->name) < std::tie(tb, b->reason, b->name);
   });
+  s.events.reserve(s.events.size() + sorted.size());
   for (const ObjectEvent* e : sorted) {
     SpanEvent ev;
+    ev.attributes.reserve(7);  // at most: five texts, the count and the last time
     ev.time = e->first != 0 ? e->first : e->last;
     ev.name = e->reason.empty() ? "Event" : std::string(e->reason);
     auto put = [&](const char* k, std::string_view v) {

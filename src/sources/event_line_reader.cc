@@ -146,7 +146,7 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
       if (!type) {
         object_before_type = true;
       } else if (carries_object(*type)) {
-        extracted = guarded_extract([&] { return extract_object(value, context.file_kind_hint()); });
+        guarded_extract_into(extracted, [&] { return extract_object(value, context.file_kind_hint()); });
       } else if (*type == WatchType::Error) {
         status_text = describe_status(value);
       }
@@ -176,7 +176,7 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
     od::value value;
     if (doc.find_field_unordered("object").get(value) == simdjson::SUCCESS) {
       if (carries_object(*type)) {
-        extracted = guarded_extract([&] { return extract_object(value, context.file_kind_hint()); });
+        guarded_extract_into(extracted, [&] { return extract_object(value, context.file_kind_hint()); });
       } else {
         status_text = describe_status(value);
       }

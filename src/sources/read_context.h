@@ -4,6 +4,7 @@
 #pragma once
 
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "extract/object_extractor.h"
@@ -49,6 +50,17 @@ ExtractResult guarded_extract(Extract&& extract) {
     failed.message = std::string("could not read the object: ") + e.what();
     return failed;
   }
+}
+
+// guarded_extract's result built in place inside `into`: a record is large,
+// and moving one touches every string and vector it holds.
+template <typename Extract>
+void guarded_extract_into(std::optional<ExtractResult>& into, Extract&& extract) {
+  struct InPlace {
+    Extract& extract;
+    operator ExtractResult() const { return guarded_extract(extract); }
+  };
+  into.emplace(InPlace{extract});
 }
 
 }  // namespace pipetrace
