@@ -56,7 +56,11 @@ std::string_view api_group(std::string_view api_version) {
   return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
 }
 
-void read_object_meta(json::od::value& metadata, ObjectMeta& meta) {
+bool is_any_label(std::string_view) { return true; }
+
+bool is_tekton_label(std::string_view key) { return key.starts_with("tekton.dev/") || key == "event-GUID"; }
+
+void read_object_meta(json::od::value& metadata, ObjectMeta& meta, LabelFilter keep_label) {
   json::for_each_field(metadata, [&](std::string_view key, json::od::value& field) {
     if (key == "name") {
       json::read_string(field, meta.name);
@@ -71,7 +75,7 @@ void read_object_meta(json::od::value& metadata, ObjectMeta& meta) {
     } else if (key == "deletionTimestamp") {
       meta.deleting = json::as_time(field);
     } else if (key == "labels") {
-      read_entries(field, meta.labels, [](std::string_view) { return true; });
+      read_entries(field, meta.labels, keep_label);
     } else if (key == "annotations") {
       // Values of other annotations (kubectl's last-applied-configuration can
       // be the whole object again) are never unescaped or copied.

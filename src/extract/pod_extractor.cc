@@ -172,7 +172,7 @@ void extract_pod(json::od::object& object, PodRecord& out) {
   containers.clear();
   json::for_each_field(object, [&](std::string_view key, json::od::value& field) {
     if (key == "metadata") {
-      read_object_meta(field, out.meta);
+      read_object_meta(field, out.meta, is_tekton_label);
     } else if (key == "spec") {
       read_spec(field, out, containers);
     } else if (key == "status") {

@@ -38,7 +38,8 @@ struct ObjectMeta {
   std::string resource_version;
   TimeNs created = 0;   // metadata.creationTimestamp
   TimeNs deleting = 0;  // metadata.deletionTimestamp
-  // Labels are kept whole (they are small); annotations only when their key
+  // Labels are kept whole (they are small), but for the Lighthouse labels
+  // of Pods and TaskRuns (see is_tekton_label); annotations only when their key
   // is of interest to tracing (tekton.dev/, lighthouse.jenkins-x.io/,
   // jenkins.io/, pipetrace.dev/ prefixes, or any key containing
   // "traceparent", "tracestate" or "SpanContext"), so that

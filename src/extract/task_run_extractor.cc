@@ -39,7 +39,7 @@ void read_status(json::od::value& status, TaskRunRecord& out) {
 void extract_task_run(json::od::object& object, TaskRunRecord& out) {
   json::for_each_field(object, [&](std::string_view key, json::od::value& field) {
     if (key == "metadata") {
-      read_object_meta(field, out.meta);
+      read_object_meta(field, out.meta, is_tekton_label);
     } else if (key == "spec") {
       read_spec(field, out);
     } else if (key == "status") {

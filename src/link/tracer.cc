@@ -202,7 +202,8 @@ std::string traceparent_in_carrier(const std::string& json) {
 // add_lighthouse_vcs for PipelineRuns, the pod builder's tekton.dev/taskRun,
 // the SpanContext links of Tracer::resolve); the rest are dropped from the
 // graph, which holds every in-flight resource. A new reader of a label or
-// annotation must be added here.
+// annotation must be added here (and, for a Pod's or TaskRun's label, to
+// is_tekton_label, which extraction keeps).
 constexpr std::string_view kVcsLabels[] = {
     "lighthouse.jenkins-x.io/cloneURI",  "lighthouse.jenkins-x.io/refs.org",
     "lighthouse.jenkins-x.io/refs.repo", "lighthouse.jenkins-x.io/refs.pull",

@@ -40,11 +40,12 @@ TEST(EscapedKeys, AnEscapedFieldNameAloneLeavesTheFieldEmpty) {
 TEST(EscapedKeys, LabelAndAnnotationKeysAreUnescaped) {
   PodRecord pod = read_pod(
       R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1",)"
-      R"("labels":{"app.kubernetes.io\/name":"web","tekton.dev\u002ftask":"build"},)"
+      R"("labels":{"tekton.dev\/pipelineTask":"web","tekton.dev\u002ftask":"build","event\u002DGUID":"g-1"},)"
       R"("annotations":{"tekton.dev\/ready":"READY","other\/x":"y"}}})");
-  ASSERT_EQ(pod.meta.labels.size(), 2u);
-  EXPECT_EQ(pod.meta.labels[0], (std::pair<std::string, std::string>{"app.kubernetes.io/name", "web"}));
+  ASSERT_EQ(pod.meta.labels.size(), 3u);
+  EXPECT_EQ(pod.meta.labels[0], (std::pair<std::string, std::string>{"tekton.dev/pipelineTask", "web"}));
   EXPECT_EQ(pod.meta.labels[1], (std::pair<std::string, std::string>{"tekton.dev/task", "build"}));
+  EXPECT_EQ(pod.meta.labels[2], (std::pair<std::string, std::string>{"event-GUID", "g-1"}));
   ASSERT_EQ(pod.meta.annotations.size(), 1u);
   EXPECT_EQ(pod.meta.annotations[0], (std::pair<std::string, std::string>{"tekton.dev/ready", "READY"}));
 }
@@ -52,8 +53,10 @@ TEST(EscapedKeys, LabelAndAnnotationKeysAreUnescaped) {
 TEST(EscapedKeys, LabelValuesOfOtherTypesReadAsTheirText) {
   PodRecord pod = read_pod(
       R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1",)"
-      R"("labels":{"build":42,"ready":true,"gone":null,"nested":{"a":1},"list":[1],"text":"a\"b"}}})");
-  KeyValues expected{{"build", "42"}, {"ready", "true"}, {"gone", ""}, {"nested", ""}, {"list", ""}, {"text", "a\"b"}};
+      R"("labels":{"tekton.dev/build":42,"tekton.dev/ready":true,"tekton.dev/gone":null,)"
+      R"("tekton.dev/nested":{"a":1},"tekton.dev/list":[1],"tekton.dev/text":"a\"b"}}})");
+  KeyValues expected{{"tekton.dev/build", "42"},  {"tekton.dev/ready", "true"}, {"tekton.dev/gone", ""},
+                     {"tekton.dev/nested", ""}, {"tekton.dev/list", ""},    {"tekton.dev/text", "a\"b"}};
   EXPECT_EQ(pod.meta.labels, expected);
 }
 

@@ -2,7 +2,12 @@
 // merged with the spec's images, and Tekton task pods' step names.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <variant>
+#include <vector>
+
 #include "fixture_objects.h"
+#include "sources/recording_reader.h"
 #include "model/time.h"
 
 namespace pipetrace {
@@ -97,6 +102,25 @@ TEST(PodExtractor, TektonTaskPodStepsWithExitCodes) {
   EXPECT_NE(merge.end, 0);
   EXPECT_EQ(*find_value(pod.meta.labels, "tekton.dev/taskRun"),
             "fakeowner-fakerepo-fakebranch-1-from-fakebranch-rbw8t");
+}
+
+// A task pod carries its PipelineRun's Lighthouse labels too; none of them is
+// read of a pod, so the record keeps Tekton's labels and the event GUID only.
+TEST(PodExtractor, TaskPodKeepsTektonLabelsAndTheEventGuid) {
+  std::vector<PodRecord> pods;
+  RecordingReader reader(
+      [&](ObservedEvent&& e) {
+        if (auto* pod = std::get_if<PodRecord>(&e.record)) pods.push_back(*pod);
+      },
+      [](const ReadProblem& p) { ADD_FAILURE() << p.reason; });
+  reader.read_file(std::string(PIPETRACE_SOURCE_DIR) + "/examples/passing/recording.jsonl");
+  ASSERT_FALSE(pods.empty());
+  const KeyValues expected{{"event-GUID", "3424b670-ec9b-11ec-8ede-3a1d48c58fa2"},
+                           {"tekton.dev/pipeline", "drone-test-go-pr-1-lint-dbqqf"},
+                           {"tekton.dev/pipelineRun", "drone-test-go-pr-1-lint-dbqqf"},
+                           {"tekton.dev/pipelineTask", "jx-secret-lint"},
+                           {"tekton.dev/taskRun", "drone-test-go-pr-1-lint-dbqqf-jx-secret-lint-fv64p"}};
+  EXPECT_EQ(pods[0].meta.labels, expected);
 }
 
 TEST(PodExtractor, TektonTaskPodStepPrefixStripped) {
