@@ -632,11 +632,16 @@ void Tracer::emit(Node& node, bool final) {
   deliver(spans);
 }
 
-void Tracer::emit_ready(bool final) {
-  // Children before parents, so that a root's end covers its whole tree.
+int Tracer::depth_of(const Node* n) {
+  int d = 0;
+  for (const Node* a = n->parent; a != nullptr; a = a->parent) ++d;
+  return d;
+}
+
+std::vector<Tracer::Node*> Tracer::unemitted(bool final) {
   // In key order, so that what is emitted together comes out in the same
   // order whatever order the graph was filled in.
-  auto unemitted = [this] {
+  auto collect = [this] {
     std::vector<Node*> order;
     for (auto& [hash, n] : nodes_) {
       if (!n->emitted) order.push_back(n.get());
@@ -647,17 +652,18 @@ void Tracer::emit_ready(bool final) {
     });
     return order;
   };
-  std::vector<Node*> order = unemitted();
+  std::vector<Node*> order = collect();
   std::size_t before = nodes_.size();
   for (Node* n : order) resolve(*n, final);
   // Resolving may have synthesized roots; they are emitted in this pass too.
-  if (nodes_.size() != before) order = unemitted();
-  auto depth = [](const Node* n) {
-    int d = 0;
-    for (const Node* a = n->parent; a != nullptr; a = a->parent) ++d;
-    return d;
-  };
-  std::stable_sort(order.begin(), order.end(), [&](Node* a, Node* b) { return depth(a) > depth(b); });
+  if (nodes_.size() != before) order = collect();
+  return order;
+}
+
+void Tracer::emit_ready(bool final) {
+  // Children before parents, so that a root's end covers its whole tree.
+  std::vector<Node*> order = unemitted(final);
+  std::stable_sort(order.begin(), order.end(), [](Node* a, Node* b) { return depth_of(a) > depth_of(b); });
   TimeNs now = clock_.now();
   for (Node* n : order) {
     if (!n->resolved || n->emitted) continue;
@@ -700,29 +706,70 @@ void Tracer::tick() {
   }
 }
 
+// A replay's end: traces in trace ID order, each one's spans by start time.
+// They are built and handed over one trace at a time (not all of them
+// first, then sorted): a long recording's spans are never all held at once.
+void Tracer::emit_all_by_trace() {
+  std::vector<Node*> order = unemitted(true);
+  std::erase_if(order, [](const Node* n) { return !n->resolved; });
+  // A parent is in its child's trace: within a trace, children before
+  // parents, so that a root's end covers its whole tree.
+  std::stable_sort(order.begin(), order.end(), [](const Node* a, const Node* b) {
+    if (a->trace_id != b->trace_id) return a->trace_id < b->trace_id;
+    return depth_of(a) > depth_of(b);
+  });
+  auto by_trace_and_start = [](const Span& a, const Span& b) {
+    return std::tie(a.trace_id, a.start, a.span_id) < std::tie(b.trace_id, b.start, b.span_id);
+  };
+  // Spans emitted before the end (by tick) join their trace's batch.
+  std::sort(deferred_.begin(), deferred_.end(), by_trace_and_start);
+  std::size_t earlier = 0;
+  SpanBatch batch;
+  auto hand_over = [&] {
+    std::sort(batch.spans.begin(), batch.spans.end(), by_trace_and_start);
+    batch.resource = options_.resource;
+    if (!batch.spans.empty()) sink_.consume(batch);
+    batch.spans.clear();
+  };
+  auto take_earlier = [&](auto until) {
+    while (earlier < deferred_.size() && until(deferred_[earlier].trace_id)) {
+      const TraceId trace = deferred_[earlier].trace_id;
+      while (earlier < deferred_.size() && deferred_[earlier].trace_id == trace) {
+        batch.spans.push_back(std::move(deferred_[earlier++]));
+      }
+      hand_over();
+    }
+  };
+  const TimeNs now = clock_.now();
+  for (std::size_t i = 0; i < order.size();) {
+    const TraceId trace = order[i]->trace_id;
+    take_earlier([&](const TraceId& t) { return t < trace; });
+    for (; i < order.size() && order[i]->trace_id == trace; ++i) {
+      Node& n = *order[i];
+      const std::size_t first = batch.spans.size();
+      build(n, true, batch.spans);
+      n.emitted = true;
+      n.ready_or_emitted_at = now;
+      stats_.emitted_spans += batch.spans.size() - first;
+    }
+    while (earlier < deferred_.size() && deferred_[earlier].trace_id == trace) {
+      batch.spans.push_back(std::move(deferred_[earlier++]));
+    }
+    hand_over();
+  }
+  take_earlier([](const TraceId&) { return true; });
+  deferred_.clear();
+}
+
 void Tracer::flush() {
-  emit_ready(true);
+  if (options_.defer_until_flush) {
+    emit_all_by_trace();
+  } else {
+    emit_ready(true);
+  }
   stats_.orphan_events = 0;
   for (const auto& [key, events] : orphan_events_) {
     stats_.orphan_events += events.size();
-  }
-  if (!deferred_.empty()) {
-    std::sort(deferred_.begin(), deferred_.end(), [](const Span& a, const Span& b) {
-      return std::tie(a.trace_id, a.start, a.span_id) < std::tie(b.trace_id, b.start, b.span_id);
-    });
-    std::size_t i = 0;
-    while (i < deferred_.size()) {
-      SpanBatch batch;
-      batch.resource = options_.resource;
-      std::size_t j = i;
-      while (j < deferred_.size() && deferred_[j].trace_id == deferred_[i].trace_id) {
-        batch.spans.push_back(std::move(deferred_[j]));
-        ++j;
-      }
-      sink_.consume(batch);
-      i = j;
-    }
-    deferred_.clear();
   }
   sink_.flush();
 }

@@ -106,7 +106,11 @@ class Tracer {
   bool resolve(Node& node, bool final, int depth = 0);
   Node* synthesize_root(const std::string& guid);
   void emit(Node& node, bool final);
+  // Unemitted nodes in key order, each resolved first (if it can be).
+  std::vector<Node*> unemitted(bool final);
+  static int depth_of(const Node* n);
   void emit_ready(bool final);
+  void emit_all_by_trace();
   void settle(Node& changed);
   void wait_for_parent(Node& node);
   bool waiting_for_pod(Node& node);
