@@ -38,6 +38,9 @@ TEST(ParseTime, AcceptedForms) {
   EXPECT_EQ(parse_time("2000-02-29T00:00:00Z"), chrono_time(2000, 2, 29, 0, 0, 0));
   EXPECT_EQ(parse_time("1970-01-01T00:00:00Z"), 0);
   EXPECT_EQ(parse_time("1969-12-31T23:59:59Z"), -kSecond);
+  // Representable years outside the common form's range (1678-2261).
+  EXPECT_EQ(parse_time("1677-12-31T23:59:59Z"), chrono_time(1677, 12, 31, 23, 59, 59));
+  EXPECT_EQ(parse_time("2262-01-01T00:00:00Z"), chrono_time(2262, 1, 1, 0, 0, 0));
 }
 
 TEST(ParseTime, RefusedForms) {
