@@ -367,12 +367,23 @@ class Reader {
   std::uint64_t run_left_ = 0;
 };
 
+// Metadata is every record's first member (record_members.h), so reading
+// can stop after it.
 template <std::size_t I = 0>
-ResourceRecord thaw_kind(std::size_t index, Reader& reader) {
+ResourceRecord thaw_kind(std::size_t index, Reader& reader, bool metadata_only) {
   if constexpr (I < std::variant_size_v<ResourceRecord>) {
-    if (index != I) return thaw_kind<I + 1>(index, reader);
+    if (index != I) return thaw_kind<I + 1>(index, reader, metadata_only);
     ResourceRecord record(std::in_place_index<I>);
-    reader.take(std::get<I>(record));
+    auto& r = std::get<I>(record);
+    if constexpr (requires { r.meta; }) {
+      static_assert(std::is_same_v<std::remove_cvref_t<decltype(std::get<0>(members(r)))>, ObjectMeta>,
+                    "metadata must come first in the record's member list");
+      if (metadata_only) {
+        reader.take(r.meta);
+        return record;
+      }
+    }
+    reader.take(r);
     return record;
   } else {
     return {};  // not reached: the index was written from a record
@@ -481,12 +492,16 @@ std::size_t FrozenRecord::size() const {
   return varint::get<std::size_t>(at);
 }
 
-ResourceRecord FrozenRecord::thaw() const {
+ResourceRecord FrozenRecord::thaw(bool metadata_only) const {
   if (empty()) return {};
   const std::uint8_t* at = bytes_.get() + 1;
   varint::get(at);  // the size
   Reader reader(at, template_.get());
-  return thaw_kind(index(), reader);
+  return thaw_kind(index(), reader, metadata_only);
 }
+
+ResourceRecord FrozenRecord::thaw() const { return thaw(false); }
+
+ResourceRecord FrozenRecord::thaw_metadata() const { return thaw(true); }
 
 }  // namespace pipetrace

@@ -109,10 +109,15 @@ class FrozenRecord {
   }
   // The record as it was frozen.
   ResourceRecord thaw() const;
+  // The record with its metadata only, the rest left empty (whole, for a
+  // kind without metadata): what the linker reads of it, for a fraction
+  // of a whole thaw.
+  ResourceRecord thaw_metadata() const;
   // Bytes of its own allocation (a shared template not counted).
   std::size_t size() const;
 
  private:
+  ResourceRecord thaw(bool metadata_only) const;
   template <typename T, typename... Kinds>
   static constexpr std::size_t index_of(std::variant<Kinds...>*) {
     std::size_t i = 0;

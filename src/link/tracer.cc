@@ -435,7 +435,7 @@ void Tracer::wait_for_parent(Node& n) {
     if (std::find(bucket.begin(), bucket.end(), &n) == bucket.end()) bucket.push_back(&n);
   };
   // Parents are derived from the record whenever asked rather than stored.
-  const ParentCandidates parents = parents_of(n.record.thaw());
+  const ParentCandidates parents = parents_of(n.record.thaw_metadata());
   for (const ResourceKey& k : parents.keys) note(k.kind, k.name);
   if (!parents.event_guid.empty()) note(kWebhookKind, parents.event_guid);
 }
@@ -502,7 +502,7 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
     node.resolved = true;
     return true;
   }
-  const ResourceRecord record = node.record.thaw();
+  const ResourceRecord record = node.record.thaw_metadata();
   const std::string uid = uid_of(record);
   node.span_id = resource_span_id(options_.cluster, *node.kind, *node.ns, node.name(), uid);
   const ParentCandidates parents = parents_of(record);

@@ -20,11 +20,27 @@
 namespace pipetrace {
 namespace {
 
+// What thaw_metadata() gives back: the record's metadata in an otherwise
+// empty record of its kind (the whole record for a kind without metadata).
+ResourceRecord metadata_only(const ResourceRecord& record) {
+  return std::visit([](const auto& r) -> ResourceRecord {
+    using Record = std::decay_t<decltype(r)>;
+    if constexpr (requires { r.meta; }) {
+      Record only;
+      only.meta = r.meta;
+      return only;
+    } else {
+      return r;
+    }
+  }, record);
+}
+
 void expect_round_trip(const ResourceRecord& record, const std::string& where) {
   FrozenRecord frozen(record);
   ASSERT_FALSE(frozen.empty());
   EXPECT_EQ(frozen.index(), record.index()) << where;
   EXPECT_TRUE(frozen.thaw() == record) << where;
+  EXPECT_TRUE(frozen.thaw_metadata() == metadata_only(record)) << where;
 }
 
 TEST(FrozenRecord, EveryFixtureObjectComesBackUnchanged) {
@@ -152,6 +168,7 @@ TEST(FrozenRecordTemplates, RecordsFrozenAgainstTemplatesComeBackUnchanged) {
   }
   for (std::size_t i = 0; i < frozen.size(); ++i) {
     EXPECT_TRUE(frozen[i].thaw() == records[i % records.size()]) << "record " << i;
+    EXPECT_TRUE(frozen[i].thaw_metadata() == metadata_only(records[i % records.size()])) << "record " << i;
   }
 }
 
