@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <functional>
 #include <new>
 #include <set>
 
@@ -174,18 +175,13 @@ std::string kind_name(std::string_view kind, std::string_view name) {
   return out;
 }
 
-// nodes_'s key: FNV-1a of kind, a separator and name. Entries are checked
-// against the node's identity, so a collision costs a comparison only.
+// nodes_'s key: the standard library's string hash (eight bytes a step; a
+// byte-at-a-time hash showed in profiles, as every Event looks its object
+// up) of the name, mixed with the kind's. Entries are checked against the
+// node's identity, so a collision costs a comparison only.
 std::uint64_t kind_name_hash(std::string_view kind, std::string_view name) {
-  std::uint64_t h = 14695981039346656037ULL;
-  auto mix = [&h](unsigned char c) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  };
-  for (char c : kind) mix(static_cast<unsigned char>(c));
-  mix(0);
-  for (char c : name) mix(static_cast<unsigned char>(c));
-  return h;
+  const std::uint64_t k = std::hash<std::string_view>{}(kind);
+  return std::hash<std::string_view>{}(name) ^ (k + 0x9e3779b97f4a7c15ULL + (k << 6) + (k >> 2));
 }
 
 // Tekton's span-context annotations hold a JSON carrier: {"traceparent":"00-..."}.

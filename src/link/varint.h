@@ -29,13 +29,22 @@ std::size_t size_of(Unsigned v) {
   return n;
 }
 
+// Most values take one byte: that is one push_back; longer ones are put
+// together first and appended at once.
 template <typename Unsigned>
-void put(std::string& out, Unsigned v) {
+inline void put(std::string& out, Unsigned v) {
+  if (v < 0x80) {
+    out.push_back(static_cast<char>(v));
+    return;
+  }
+  char bytes[20];  // 19 bytes hold 128 bits
+  std::size_t n = 0;
   while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7f) | 0x80);
+    bytes[n++] = static_cast<char>((v & 0x7f) | 0x80);
     v >>= 7;
   }
-  out += static_cast<char>(v);
+  bytes[n++] = static_cast<char>(v);
+  out.append(bytes, n);
 }
 
 template <typename Unsigned = std::uint64_t>
