@@ -39,8 +39,9 @@ struct TracerOptions {
   // Emitted resources are forgotten this long after emission (children that
   // come later still find their parent meanwhile).
   TimeNs retain_after_emit = 30LL * 60 * 1000000000;
-  // Replay: hold every span until flush() and emit them in a canonical order,
-  // so that the same events in any order give byte-identical output.
+  // Replay: hold every resource until flush(), which builds and emits one
+  // trace at a time in a canonical order (trace ID, then start), so that
+  // the same events in any order give byte-identical output.
   bool defer_until_flush = false;
   // Bounds: beyond them the oldest waiting entries are given up on (logged).
   std::size_t max_resources = 200000;
