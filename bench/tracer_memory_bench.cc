@@ -1,13 +1,13 @@
-// Memory the tracer holds per in-flight resource: heap in use (mallinfo2)
-// before and after feeding it the first observation of every object of N
+// Memory the tracer holds per in-flight resource: heap in use (as the
+// allocator reports it, heap_in_use.h) before and after feeding it the first observation of every object of N
 // runs, none of which has finished.
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 
 #include <string>
 #include <vector>
 
 #include "bench_stream.h"
+#include "heap_in_use.h"
 #include "link/tracer.h"
 #include "model/clock.h"
 #include "sources/recording_reader.h"
@@ -44,23 +44,23 @@ void BM_MemoryPerInFlightResource(benchmark::State& state) {
   double bytes = 0, resources = 0, spans = 0;
   {
     // Once before measuring, so that what is allocated once per process
-    // (per-thread scratch buffers) is not counted. The allocator's
-    // per-thread caches of freed blocks count as in use and vary by up to
-    // some hundred kilobytes between measurements: large N keeps that to
-    // a few bytes per resource.
+    // (per-thread scratch buffers) is not counted. Under glibc, the
+    // allocator's per-thread caches of freed blocks count as in use and
+    // vary by up to some hundred kilobytes between measurements: large N
+    // keeps that to a few bytes per resource.
     DiscardSink sink;
     ManualClock clock;
     Tracer warm_up(TracerOptions{}, sink, clock);
     for (const ObservedEvent& e : events) warm_up.observe(e);
   }
   for (auto _ : state) {
-    const std::size_t before = mallinfo2().uordblks;
+    const std::size_t before = heap_in_use();
     DiscardSink sink;
     ManualClock clock;
     {
       Tracer tracer(TracerOptions{}, sink, clock);
       for (const ObservedEvent& e : events) tracer.observe(e);
-      const std::size_t after = mallinfo2().uordblks;
+      const std::size_t after = heap_in_use();
       bytes = static_cast<double>(after) - static_cast<double>(before);
       resources = static_cast<double>(tracer.stats().resources);
     }
@@ -70,6 +70,7 @@ void BM_MemoryPerInFlightResource(benchmark::State& state) {
   state.counters["resources"] = resources;
   state.counters["bytes_per_resource"] = resources > 0 ? bytes / resources : 0;
   state.counters["spans_emitted_early"] = spans;
+  state.SetLabel("allocator: " + heap_allocator());
 }
 BENCHMARK(BM_MemoryPerInFlightResource)->Arg(1000)->Arg(4000)->Iterations(1)->Unit(benchmark::kMillisecond);
 

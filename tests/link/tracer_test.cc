@@ -102,9 +102,9 @@ std::vector<ObservedEvent> scenario(bool fail_step = false) {
   tr.start = kT0 + 6 * kSec;
   tr.completion = kT0 + 90 * kSec;
   tr.succeeded = succeeded(!fail_step, fail_step ? "Failed" : "", fail_step ? "step test exited 2" : "");
-  StepRecord s1{"clone", "step-clone", "git", "terminated", "", kT0 + 20 * kSec, kT0 + 30 * kSec, 0, "Completed"};
+  StepRecord s1{"clone", "step-clone", "git", "terminated", "", kT0 + 20 * kSec, kT0 + 30 * kSec, 0, "Completed", ""};
   StepRecord s2{"test", "step-test", "go", "terminated", "", kT0 + 30 * kSec, kT0 + 89 * kSec, fail_step ? 2 : 0,
-                fail_step ? "Error" : "Completed"};
+                fail_step ? "Error" : "Completed", ""};
   tr.steps = {s1, s2};
   out.push_back(ev(tr, kT0 + 6 * kSec));
 
@@ -116,7 +116,7 @@ std::vector<ObservedEvent> scenario(bool fail_step = false) {
   pod.node_name = "node-a";
   pod.conditions = {{"PodScheduled", "True", "", "", kT0 + 9 * kSec}};
   pod.init_containers = {StepRecord{"prepare", "prepare", "entrypoint", "terminated", "", kT0 + 10 * kSec,
-                                    kT0 + 11 * kSec, 0, "Completed"}};
+                                    kT0 + 11 * kSec, 0, "Completed", ""}};
   pod.containers = {s1, s2};
   out.push_back(ev(pod, kT0 + 7 * kSec));
 
@@ -273,7 +273,9 @@ TEST(Tracer, ReplayHandsOverOneBatchPerTraceInTraceIdOrder) {
   ASSERT_GE(batches.size(), 2u);
   for (std::size_t b = 0; b < batches.size(); ++b) {
     ASSERT_FALSE(batches[b].empty());
-    if (b > 0) EXPECT_LT(batches[b - 1].front().trace_id, batches[b].front().trace_id);
+    if (b > 0) {
+      EXPECT_LT(batches[b - 1].front().trace_id, batches[b].front().trace_id);
+    }
     for (std::size_t i = 0; i < batches[b].size(); ++i) {
       EXPECT_EQ(batches[b][i].trace_id, batches[b].front().trace_id) << batches[b][i].name;
       if (i > 0) {
