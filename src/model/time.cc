@@ -35,7 +35,7 @@ int days_in_month(int year, int month) {
 
 // Days from 1970-01-01 to a proleptic Gregorian date (the civil calendar
 // algorithm: years counted from March, so that the leap day comes last).
-std::int64_t days_from_civil(int year, int month, int day) {
+inline std::int64_t days_from_civil(int year, int month, int day) {
   const int y = year - (month <= 2 ? 1 : 0);
   const int era = (y >= 0 ? y : y - 399) / 400;
   const int year_of_era = y - era * 400;
@@ -45,17 +45,28 @@ std::int64_t days_from_civil(int year, int month, int day) {
 }
 
 // Two ASCII digits at `p`, or -1.
-int two_digits(const char* p) {
+inline int two_digits(const char* p) {
   const int tens = p[0] - '0', ones = p[1] - '0';
   return static_cast<unsigned>(tens) < 10 && static_cast<unsigned>(ones) < 10 ? tens * 10 + ones : -1;
 }
 
-// "YYYY-MM-DDTHH:MM:SSZ", as Kubernetes writes every time but Events'
-// microsecond ones: read at fixed places. Anything else is nullopt here and
-// goes the general way.
+// "YYYY-MM-DDTHH:MM:SS[.fraction]Z", as Kubernetes writes its times (and
+// Events' microsecond ones): read at fixed places. Anything else is nullopt
+// here and goes the general way.
 std::optional<TimeNs> parse_plain_utc(std::string_view s) {
-  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') {
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+      s.back() != 'Z') {
     return std::nullopt;
+  }
+  std::int64_t fraction_ns = 0;
+  if (s.size() > 20) {
+    // ".d" to ".ddddddddd": one to nine digits.
+    if (s[19] != '.' || s.size() < 22 || s.size() > 30) return std::nullopt;
+    std::int64_t scale = 100000000;
+    for (std::size_t i = 20; i + 1 < s.size(); ++i, scale /= 10) {
+      if (!is_digit(s[i])) return std::nullopt;
+      fraction_ns += (s[i] - '0') * scale;
+    }
   }
   const int century = two_digits(&s[0]), year_in_century = two_digits(&s[2]), month = two_digits(&s[5]),
             day = two_digits(&s[8]), hour = two_digits(&s[11]), minute = two_digits(&s[14]),
@@ -67,7 +78,8 @@ std::optional<TimeNs> parse_plain_utc(std::string_view s) {
       hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
-  return (days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000000000LL;
+  return (days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000000000LL +
+         fraction_ns;
 }
 
 }  // namespace

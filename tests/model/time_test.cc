@@ -31,6 +31,9 @@ TEST(ParseTime, AcceptedForms) {
   EXPECT_EQ(parse_time(" \t2023-01-02T03:04:05Z\r\n"), base);
   EXPECT_EQ(parse_time("2023-01-02T03:04:05.123456Z"), base + 123456000);
   EXPECT_EQ(parse_time("2023-01-02T03:04:05.1234567891Z"), base + 123456789);  // past nanoseconds: cut
+  EXPECT_EQ(parse_time("2023-01-02T03:04:05.123456789Z"), base + 123456789);
+  EXPECT_EQ(parse_time("2023-01-02T03:04:05.4Z"), base + 400000000);
+  EXPECT_EQ(parse_time("2023-01-02T03:04:05.412Z"), base + 412000000);
   EXPECT_EQ(parse_time("2023-01-02T03:04:05.5+01:00"), base + kSecond / 2 - 3600 * kSecond);
   EXPECT_EQ(parse_time("2023-01-02T03:04:05-0230"), base + (2 * 3600 + 30 * 60) * kSecond);
   EXPECT_EQ(parse_time("2016-12-31T23:59:60Z"), chrono_time(2017, 1, 1, 0, 0, 0));  // a leap second
@@ -75,6 +78,8 @@ TEST(ParseTime, AgreesWithChronoOverTheRepresentableRange) {
     ASSERT_EQ(parse_time(date + "T" + clock + ".25-01:30"), expected + kSecond / 4 + 5400 * kSecond)
         << date << " " << clock;
     ASSERT_EQ(parse_time(format_time(expected)), expected) << format_time(expected);
+    const TimeNs nanos = static_cast<TimeNs>(random() % 1000000000);
+    ASSERT_EQ(parse_time(format_time(expected + nanos)), expected + nanos) << format_time(expected + nanos);
     ASSERT_EQ(format_time(expected), date + "T" + clock + "Z");
   }
 }
