@@ -3,6 +3,7 @@
 // the bytes: only these forms write them.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -19,14 +20,15 @@ inline std::int64_t unzigzag(std::uint64_t z) {
   return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1);
 }
 
-template <typename Unsigned>
-std::size_t size_of(Unsigned v) {
-  std::size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
+// Bytes of v's varint: seven bits each, one at least (from the bit width,
+// not a loop: integers are sized twice each as records are frozen).
+inline std::size_t size_of(std::uint64_t v) {
+  return static_cast<std::size_t>(std::bit_width(v | 1) + 6) / 7;
+}
+inline std::size_t size_of(Wide v) {
+  const auto high = static_cast<std::uint64_t>(v >> 64);
+  if (high == 0) return size_of(static_cast<std::uint64_t>(v));
+  return static_cast<std::size_t>(64 + std::bit_width(high) + 6) / 7;
 }
 
 // Most values take one byte: that is one push_back; longer ones are put
