@@ -197,6 +197,12 @@ class Writer {
   // Writes what is pending; call once every member is put.
   void finish() { close_run(); }
 
+  // Bytes of the strings put, and of those the template holds in their
+  // places (whole, or the start and end written around a middle): what
+  // FreezeTemplates::choose weighs a template by.
+  std::size_t total_bytes() const { return total_bytes_; }
+  std::size_t shared_bytes() const { return shared_bytes_; }
+
  private:
   void put_varint(std::uint64_t v) { varint::put(out_, v); }
 
@@ -226,18 +232,22 @@ class Writer {
     const std::size_t ordinal = strings_++;
     std::string_view shared;
     if (shared_ != nullptr && ordinal < shared_->size()) shared = (*shared_)[ordinal];
+    total_bytes_ += v.size();
     if (v == shared) {
+      shared_bytes_ += v.size();
       if (!extend_run()) run_open_ = true;
       return;
     }
     close_run();
     std::uint8_t uuid[kUuidBytes];
     if (uuid_bytes(v, uuid)) {
+      if (!shared.empty()) shared_bytes_ += common_ends(v, shared).total();
       put_varint(kUuid);
       out_.append(reinterpret_cast<const char*>(uuid), kUuidBytes);
       return;
     }
     const auto [prefix, suffix] = common_ends(v, shared);
+    shared_bytes_ += prefix + suffix;
     const std::size_t middle = v.size() - prefix - suffix;
     const std::size_t as_middle =
         varint::size_of(prefix << 2 | kMiddle) + varint::size_of(suffix) + varint::size_of(middle) + middle;
@@ -270,6 +280,8 @@ class Writer {
   std::uint64_t previous_large_ = 0;
   bool run_open_ = false;
   std::uint64_t run_length_ = 0;  // trivial slots after the opening string
+  std::size_t total_bytes_ = 0;
+  std::size_t shared_bytes_ = 0;
 };
 
 class Reader {
@@ -422,10 +434,7 @@ TemplateRef FreezeTemplates::choose(std::size_t kind, const std::vector<std::str
   ++clock_;
   // Objects of one pipeline tend to come together: the template chosen
   // last is tried first, and taken when it will do.
-  Slot* last = &slots[0];
-  for (Slot& slot : slots) {
-    if (slot.last_chosen > last->last_chosen) last = &slot;
-  }
+  Slot* last = &last_slot(kind);
   if (last->shared && shared_bytes(*last->shared, a_third) >= a_third) {
     last->last_chosen = clock_;
     return last->shared;
@@ -456,6 +465,28 @@ TemplateRef FreezeTemplates::choose(std::size_t kind, const std::vector<std::str
   return fresh;
 }
 
+FreezeTemplates::Slot& FreezeTemplates::last_slot(std::size_t kind) {
+  auto& slots = slots_[kind];
+  Slot* last = &slots[0];
+  for (Slot& slot : slots) {
+    if (slot.last_chosen > last->last_chosen) last = &slot;
+  }
+  return *last;
+}
+
+TemplateRef FreezeTemplates::last_chosen(std::size_t kind) const {
+  return const_cast<FreezeTemplates*>(this)->last_slot(kind).shared;
+}
+
+bool FreezeTemplates::take_last(std::size_t kind, std::size_t shared_bytes, std::size_t total_bytes) {
+  // choose()'s test for its first candidate, on the same sums.
+  if (total_bytes == 0 || shared_bytes * 3 < total_bytes) return false;
+  Slot& last = last_slot(kind);
+  if (!last.shared) return false;
+  last.last_chosen = ++clock_;
+  return true;
+}
+
 FrozenRecord::FrozenRecord(const ResourceRecord& record) { freeze(record, nullptr); }
 
 FrozenRecord::FrozenRecord(const ResourceRecord& record, FreezeTemplates& templates) { freeze(record, &templates); }
@@ -464,16 +495,33 @@ void FrozenRecord::freeze(const ResourceRecord& record, FreezeTemplates* templat
   // Per-thread scratch: freezing then allocates only the frozen bytes.
   thread_local std::string scratch;
   thread_local std::vector<std::string_view> strings;
+  auto write = [&record](const FrozenTemplate* shared) {
+    scratch.clear();
+    Writer writer(scratch, shared);
+    std::visit([&writer](const auto& r) { writer.put(r); }, record);
+    writer.finish();
+    return writer;
+  };
+  bool written = false;
   if (templates != nullptr) {
-    strings.clear();
-    auto collect = [](const std::string& s) { strings.emplace_back(s); };
-    std::visit([&collect](const auto& r) { each_string(r, collect); }, record);
-    template_ = templates->choose(record.index(), strings);
+    // Written first against the template chosen last, which is what
+    // choose() nearly always picks: when it will do, the record is frozen
+    // in one pass over its strings instead of three.
+    if (TemplateRef last = templates->last_chosen(record.index())) {
+      const Writer measured = write(last.get());
+      if (templates->take_last(record.index(), measured.shared_bytes(), measured.total_bytes())) {
+        template_ = std::move(last);
+        written = true;
+      }
+    }
+    if (!written) {
+      strings.clear();
+      auto collect = [](const std::string& s) { strings.emplace_back(s); };
+      std::visit([&collect](const auto& r) { each_string(r, collect); }, record);
+      template_ = templates->choose(record.index(), strings);
+    }
   }
-  scratch.clear();
-  Writer writer(scratch, template_.get());
-  std::visit([&writer](const auto& r) { writer.put(r); }, record);
-  writer.finish();
+  if (!written) write(template_.get());
   // The size goes in front, counting itself.
   std::size_t size_bytes = 1;
   while (varint::size_of(1 + size_bytes + scratch.size()) > size_bytes) ++size_bytes;

@@ -82,12 +82,20 @@ class FreezeTemplates {
   // of their bytes, `strings` become a template of their kind. Empty
   // when there are no strings.
   TemplateRef choose(std::size_t kind, const std::vector<std::string_view>& strings);
+  // The template chosen last for `kind`, which choose() tries first (empty
+  // when there is none)...
+  TemplateRef last_chosen(std::size_t kind) const;
+  // ... and takes when it shares a third of the record's string bytes: a
+  // caller that measured that while writing against it takes it here, as
+  // choose() would have.
+  bool take_last(std::size_t kind, std::size_t shared_bytes, std::size_t total_bytes);
 
  private:
   struct Slot {
     TemplateRef shared;
     std::uint64_t last_chosen = 0;
   };
+  Slot& last_slot(std::size_t kind);
   std::array<std::array<Slot, kPerKind>, std::variant_size_v<ResourceRecord>> slots_;
   std::uint64_t clock_ = 0;
 };
