@@ -18,6 +18,7 @@
 #include "link/frozen_record.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstring>
@@ -36,30 +37,32 @@ enum StringForm : std::uint64_t { kShared = 0, kOwn = 1, kMiddle = 2, kUuid = 3 
 constexpr std::size_t kUuidText = 36;
 constexpr std::size_t kUuidBytes = 16;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+// Lowercase hex digits' values; 0xff for every other byte.
+constexpr std::array<std::uint8_t, 256> kHexValue = [] {
+  std::array<std::uint8_t, 256> table{};
+  table.fill(0xff);
+  for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<std::uint8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) table[c] = static_cast<std::uint8_t>(c - 'a' + 10);
+  return table;
+}();
 
 bool is_dash_position(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
 
 // The 16 bytes of `s` when it is a UUID as Kubernetes writes them
 // (8-4-4-4-12 lowercase hex digits), so that it thaws back the same.
+// Every uid is one: digits are looked up in a table and checked at the end.
 bool uuid_bytes(std::string_view s, std::uint8_t* out) {
-  if (s.size() != kUuidText) return false;
+  if (s.size() != kUuidText || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') return false;
+  std::uint8_t invalid = 0;
   std::size_t n = 0;
-  for (std::size_t i = 0; i < kUuidText; ++i) {
-    if (is_dash_position(i)) {
-      if (s[i] != '-') return false;
-      continue;
-    }
-    const int high = hex_value(s[i]);
-    const int low = hex_value(s[++i]);
-    if (high < 0 || low < 0) return false;
+  for (std::size_t i = 0; i < kUuidText; i += 2) {
+    if (is_dash_position(i)) ++i;
+    const std::uint8_t high = kHexValue[static_cast<unsigned char>(s[i])];
+    const std::uint8_t low = kHexValue[static_cast<unsigned char>(s[i + 1])];
+    invalid |= high | low;
     out[n++] = static_cast<std::uint8_t>(high << 4 | low);
   }
-  return true;
+  return (invalid & 0xf0) == 0;
 }
 
 void append_uuid(std::string& out, const std::uint8_t* bytes) {
