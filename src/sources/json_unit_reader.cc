@@ -2,6 +2,7 @@
 #include "sources/json_unit_reader.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "sources/event_line_reader.h"
@@ -22,15 +23,22 @@ struct RootShape {
   bool has_items_array = false;
 };
 
-RootShape peek_shape(od::document& doc) {
+// Nullopt, with `error` set, when looking finds the text is not JSON after
+// all ({"type":"x","a"b}): simdjson then gives the iterator up, and it
+// must not be rewound.
+std::optional<RootShape> peek_shape(od::document& doc, simdjson::error_code& error) {
   RootShape shape;
   std::string_view kind;
-  if (doc.find_field_unordered("kind").get_string().get(kind) == simdjson::SUCCESS) shape.kind = kind;
+  error = doc.find_field_unordered("kind").get_string().get(kind);
+  if (error == simdjson::SUCCESS) shape.kind = kind;
+  if (!doc.is_alive()) return std::nullopt;
   doc.rewind();
   od::json_type type;
-  shape.has_items_array = doc.find_field_unordered("items").type().get(type) == simdjson::SUCCESS &&
-                          type == od::json_type::array;
+  error = doc.find_field_unordered("items").type().get(type);
+  shape.has_items_array = error == simdjson::SUCCESS && type == od::json_type::array;
+  if (!doc.is_alive()) return std::nullopt;
   doc.rewind();
+  error = simdjson::SUCCESS;
   return shape;
 }
 
@@ -81,7 +89,13 @@ void JsonUnitReader::read_at_depth(std::string_view text, std::size_t capacity, 
     }
     if (read_event_line(doc, line, context_) == EventLineOutcome::Handled) return;
 
-    RootShape shape = peek_shape(doc);
+    simdjson::error_code peek_error = simdjson::SUCCESS;
+    const std::optional<RootShape> peeked = peek_shape(doc, peek_error);
+    if (!peeked) {
+      context_.problem(line, json_problem(peek_error));
+      return;
+    }
+    const RootShape& shape = *peeked;
     if (is_list(shape)) {
       std::string_view item_kind = item_kind_of_list(shape.kind);
       std::string item_hint(item_kind.empty() ? kind_hint : item_kind);

@@ -206,6 +206,22 @@ TEST(RecordingReader, RecordingStartingWithDamagedLinesIsStillJsonLines) {
   EXPECT_EQ(read.problems[1].line, 2u);
 }
 
+// Found by fuzzing: a line whose "type" is no watch type is looked at again
+// as an object, and the second look finds broken JSON after the type. That
+// is a problem on its line, and the lines around it are read.
+TEST(RecordingReader, LineBrokenAfterAnUnknownTypeIsAProblemOnItsLine) {
+  auto pod_lines = lines_of(read_all(fixture("watch/v1-34-watch_event-watch_pods.jsonl")));
+  for (const char* broken : {R"({"type":"E,R"ROR"object":{"kind":"Status"}})", R"({"type":"Normal","kind"x:"Event"})",
+                             R"({"type":"Normal","x":1,"items"[]})"}) {
+    const std::string text = pod_lines[0] + "\n" + broken + "\n" + pod_lines[1] + "\n";
+    CollectedRead read = read_text(text);
+    EXPECT_EQ(read.events.size(), 2u) << broken;
+    ASSERT_EQ(read.problems.size(), 1u) << broken;
+    EXPECT_EQ(read.problems[0].line, 2u);
+    EXPECT_NE(read.problems[0].reason.find("malformed JSON"), std::string::npos) << read.problems[0].reason;
+  }
+}
+
 TEST(RecordingReader, PodListJsonDocumentIsReadAsAddedPods) {
   for (const char* file : {"watch/v1-33-pod-list.json", "pods/k8s-openapi-v1-35-failed-job.podlist.json",
                            "pods/troubleshoot-sb-k3s-kube-system.podlist.json"}) {
