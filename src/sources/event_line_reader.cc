@@ -102,6 +102,14 @@ std::string json_problem(simdjson::error_code error) {
   return std::string("malformed JSON (") + simdjson::error_message(error) + ")";
 }
 
+// Rewinds for another look at the line; false when simdjson has given the
+// document up on broken JSON, which must then not be rewound.
+bool rewound(od::document& doc) {
+  if (!doc.is_alive()) return false;
+  doc.rewind();
+  return true;
+}
+
 }  // namespace
 
 EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContext& context) {
@@ -137,10 +145,11 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
     od::value value = field.value();
     if (key == "type") {
       std::string_view text;
-      if (value.get_string().get(text) != simdjson::SUCCESS || !(type = watch_type_of(text))) {
+      if (auto error = value.get_string().get(text); error != simdjson::SUCCESS || !(type = watch_type_of(text))) {
         // A plain object with a "type" of its own (a core/v1 Event's "Normal").
-        doc.rewind();
-        return EventLineOutcome::NotAnEvent;
+        if (rewound(doc)) return EventLineOutcome::NotAnEvent;
+        context.problem(line, json_problem(error));
+        return EventLineOutcome::Handled;
       }
     } else if (key == "object") {
       if (!type) {
@@ -163,8 +172,9 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
     }
   }
   if (!type) {
-    doc.rewind();
-    return EventLineOutcome::NotAnEvent;
+    if (rewound(doc)) return EventLineOutcome::NotAnEvent;
+    context.problem(line, "malformed JSON");
+    return EventLineOutcome::Handled;
   }
   // Anything after the closing brace means the line is not what it seems.
   if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) {
@@ -172,7 +182,10 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
     return EventLineOutcome::Handled;
   }
   if (object_before_type && (carries_object(*type) || *type == WatchType::Error)) {
-    doc.rewind();
+    if (!rewound(doc)) {
+      context.problem(line, "malformed JSON");
+      return EventLineOutcome::Handled;
+    }
     od::value value;
     if (doc.find_field_unordered("object").get(value) == simdjson::SUCCESS) {
       if (carries_object(*type)) {

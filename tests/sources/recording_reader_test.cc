@@ -212,7 +212,7 @@ TEST(RecordingReader, RecordingStartingWithDamagedLinesIsStillJsonLines) {
 TEST(RecordingReader, LineBrokenAfterAnUnknownTypeIsAProblemOnItsLine) {
   auto pod_lines = lines_of(read_all(fixture("watch/v1-34-watch_event-watch_pods.jsonl")));
   for (const char* broken : {R"({"type":"E,R"ROR"object":{"kind":"Status"}})", R"({"type":"Normal","kind"x:"Event"})",
-                             R"({"type":"Normal","x":1,"items"[]})"}) {
+                             R"({"type":"Normal","x":1,"items"[]})", R"({"type":"bad \q escape","kind":"Event"})"}) {
     const std::string text = pod_lines[0] + "\n" + broken + "\n" + pod_lines[1] + "\n";
     CollectedRead read = read_text(text);
     EXPECT_EQ(read.events.size(), 2u) << broken;
