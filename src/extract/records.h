@@ -38,8 +38,9 @@ struct ObjectMeta {
   std::string resource_version;
   TimeNs created = 0;   // metadata.creationTimestamp
   TimeNs deleting = 0;  // metadata.deletionTimestamp
-  // Labels are kept whole (they are small), but for the Lighthouse labels
-  // of Pods and TaskRuns (see is_tekton_label); annotations only when their key
+  // Labels are kept whole (they are small), except that Pods and TaskRuns
+  // keep Tekton's and the event GUID only (is_tekton_label: they repeat
+  // their PipelineRun's Lighthouse labels); annotations only when their key
   // is of interest to tracing (tekton.dev/, lighthouse.jenkins-x.io/,
   // jenkins.io/, pipetrace.dev/ prefixes, or any key containing
   // "traceparent", "tracestate" or "SpanContext"), so that
