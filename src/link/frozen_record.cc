@@ -270,17 +270,16 @@ class Writer {
     if (v == 0 && extend_run()) return;
     close_run();
     const Wide absolute = Wide{zigzag(v)} << 1;
-    const Wide relative =
-        Wide{zigzag(static_cast<std::int64_t>(static_cast<std::uint64_t>(v) - previous_large_))} << 1 | 1;
+    const Wide relative = Wide{zigzag(varint::delta(v, previous_large_))} << 1 | 1;
     const bool use_relative = previous_large_ != 0 && varint::size_of(relative) < varint::size_of(absolute);
     varint::put(out_, use_relative ? relative : absolute);
-    if (is_large(v)) previous_large_ = static_cast<std::uint64_t>(v);
+    if (is_large(v)) previous_large_ = v;
   }
 
   std::string& out_;
   const FrozenTemplate* shared_;
   std::size_t strings_ = 0;
-  std::uint64_t previous_large_ = 0;
+  std::int64_t previous_large_ = 0;
   bool run_open_ = false;
   std::uint64_t run_length_ = 0;  // trivial slots after the opening string
   std::size_t total_bytes_ = 0;
@@ -369,16 +368,15 @@ class Reader {
     if (in_run()) return 0;
     const Wide tag = varint::get<Wide>(at_);
     const std::int64_t decoded = unzigzag(static_cast<std::uint64_t>(tag >> 1));
-    const std::int64_t v = (tag & 1) != 0 ? static_cast<std::int64_t>(previous_large_ + static_cast<std::uint64_t>(decoded))
-                                           : decoded;
-    if (is_large(v)) previous_large_ = static_cast<std::uint64_t>(v);
+    const std::int64_t v = (tag & 1) != 0 ? varint::undelta(decoded, previous_large_) : decoded;
+    if (is_large(v)) previous_large_ = v;
     return v;
   }
 
   const std::uint8_t* at_;
   const FrozenTemplate* shared_;
   std::size_t strings_ = 0;
-  std::uint64_t previous_large_ = 0;
+  std::int64_t previous_large_ = 0;
   std::uint64_t run_left_ = 0;
 };
 

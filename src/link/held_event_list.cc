@@ -52,14 +52,6 @@ std::int64_t get_time(const std::uint8_t*& at) {
   return varint::unzigzag(static_cast<std::uint64_t>(tag >> 2)) * kUnits[static_cast<std::size_t>(tag & 3)];
 }
 
-std::int64_t difference(std::int64_t a, std::int64_t b) {
-  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
-}
-
-std::int64_t sum(std::int64_t a, std::int64_t b) {
-  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
-}
-
 // The name and the offset of the rest of the event at `at`.
 struct EventStart {
   bool name_in_texts = false;
@@ -98,12 +90,14 @@ void HeldEventList::append(const HeldEvent& e) {
   Header previous = block_ ? *header() : Header{};
   rest.clear();
   varint::put(rest, std::uint64_t{e.texts});
-  put_time(rest, difference(e.first, previous.previous_first));
-  put_time(rest, difference(e.last, e.first));
+  put_time(rest, varint::delta(e.first, previous.previous_first));
+  put_time(rest, varint::delta(e.last, e.first));
   varint::put(rest, std::uint64_t{e.count});
   varint::put(rest, std::uint64_t{e.object_name_at});
-  if (e.rv_digits > 0) varint::put(rest, varint::zigzag(difference(static_cast<std::int64_t>(e.resource_version),
-                                                                      static_cast<std::int64_t>(previous.previous_version))));
+  if (e.rv_digits > 0) {
+    varint::put(rest, varint::zigzag(varint::delta(static_cast<std::int64_t>(e.resource_version),
+                                                   static_cast<std::int64_t>(previous.previous_version))));
+  }
   encoded.clear();
   encoded += static_cast<char>((e.name_in_texts ? kNameInTexts : 0) | e.rv_digits << 1);
   if (!e.name_in_texts) {
@@ -149,13 +143,13 @@ std::vector<HeldEvent> HeldEventList::decode() const {
     e.name = start.name;
     e.rv_digits = static_cast<std::uint32_t>(flags >> 1) & 0x1f;
     e.texts = static_cast<StringPool::Id>(varint::get(rest));
-    e.first = sum(previous_first, get_time(rest));
-    e.last = sum(e.first, get_time(rest));
+    e.first = varint::undelta(get_time(rest), previous_first);
+    e.last = varint::undelta(get_time(rest), e.first);
     e.count = static_cast<std::uint32_t>(varint::get(rest));
     e.object_name_at = static_cast<std::uint32_t>(varint::get(rest));
     if (e.rv_digits > 0) {
       e.resource_version = static_cast<std::uint64_t>(
-          sum(static_cast<std::int64_t>(previous_version), varint::unzigzag(varint::get(rest))));
+          varint::undelta(varint::unzigzag(varint::get(rest)), static_cast<std::int64_t>(previous_version)));
       previous_version = e.resource_version;
     }
     previous_first = e.first;
@@ -179,7 +173,7 @@ void HeldEventList::add(const EventRecord& e, std::string_view object_name, Stri
     const std::uint8_t* end = at + header()->used;
     while (at < end) {
       const EventStart start = read_start(at);
-      if (start.name_in_texts != name.conventional && (!name.conventional || start.name == name.digits)) break;
+      if (name.may_be(start.name_in_texts, start.name)) break;
       at = start.next;
     }
     if (at < end) {

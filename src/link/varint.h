@@ -20,6 +20,16 @@ inline std::int64_t unzigzag(std::uint64_t z) {
   return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1);
 }
 
+// A value relative to `base`, and back, in two's complement: both forms
+// write times and resourceVersions as the difference from the one before,
+// and the difference of any two 64-bit values must come back exactly.
+inline std::int64_t delta(std::int64_t v, std::int64_t base) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(v) - static_cast<std::uint64_t>(base));
+}
+inline std::int64_t undelta(std::int64_t d, std::int64_t base) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(d));
+}
+
 // Bytes of v's varint: seven bits each, one at least (from the bit width,
 // not a loop: integers are sized twice each as records are frozen).
 inline std::size_t size_of(std::uint64_t v) {
