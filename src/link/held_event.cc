@@ -149,9 +149,7 @@ HeldName held_name(const EventRecord& e, std::string_view object_name) {
 }
 
 bool same_event_object(const EventRecord& e, const HeldName& name, const HeldEvent& held, const StringPool& pool) {
-  // Names of one object's Events are conventional or not alike.
-  if (held.name_in_texts == name.conventional) return false;
-  if (name.conventional && held.name != name.digits) return false;
+  if (!name.may_be(held.name_in_texts, held.name)) return false;
   const Texts texts = texts_of(held, pool);
   return texts.part[kNamespace] == e.meta.ns && (name.conventional || texts.part[kName] == e.meta.name);
 }

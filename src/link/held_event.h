@@ -50,6 +50,12 @@ void let_go(const HeldEvent& e, StringPool& pool);
 struct HeldName {
   bool conventional = false;
   std::uint64_t digits = 0;
+  // Whether a held Event whose name is kept so (among its texts, or as
+  // these digits) can have this name. Names of one object's Events are
+  // conventional or not alike; an unconventional one is told by its texts.
+  bool may_be(bool held_in_texts, std::uint64_t held_digits) const {
+    return held_in_texts != conventional && (!conventional || held_digits == digits);
+  }
 };
 HeldName held_name(const EventRecord& e, std::string_view object_name);
 
