@@ -44,6 +44,12 @@ inline std::int64_t days_from_civil(int year, int month, int day) {
   return static_cast<std::int64_t>(era) * 146097 + day_of_era - 719468;
 }
 
+// Whether the fields name a real date and time (a leap second allowed).
+bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
+  return month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month) && hour <= 23 && minute <= 59 &&
+         second <= 60;
+}
+
 // Two ASCII digits at `p`, or -1.
 inline int two_digits(const char* p) {
   const int tens = p[0] - '0', ones = p[1] - '0';
@@ -74,10 +80,7 @@ std::optional<TimeNs> parse_plain_utc(std::string_view s) {
   if ((century | year_in_century | month | day | hour | minute | second) < 0) return std::nullopt;
   const int year = century * 100 + year_in_century;
   // Go's zero time, and years whose nanoseconds overflow, take the general way.
-  if (year < 1678 || year > 2261 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) ||
-      hour > 23 || minute > 59 || second > 60) {
-    return std::nullopt;
-  }
+  if (year < 1678 || year > 2261 || !valid_fields(year, month, day, hour, minute, second)) return std::nullopt;
   return (days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000000000LL +
          fraction_ns;
 }
@@ -94,9 +97,7 @@ std::optional<TimeNs> parse_time(std::string_view s) {
       s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-    return std::nullopt;
-  }
+  if (!valid_fields(year, month, day, hour, minute, second)) return std::nullopt;
   std::size_t pos = 19;
   std::int64_t fraction_ns = 0;
   if (pos < s.size() && s[pos] == '.') {
@@ -129,7 +130,6 @@ std::optional<TimeNs> parse_time(std::string_view s) {
     return std::nullopt;
   }
   if (year <= 1) return std::nullopt;  // Go's zero time: "not set"
-  if (day > days_in_month(year, month)) return std::nullopt;
   std::int64_t days = days_from_civil(year, month, day);
   std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
   // Nanoseconds in 64 bits cover 1677-2262; other years cannot be represented.
