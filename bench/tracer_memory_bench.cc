@@ -1,6 +1,6 @@
 // Memory the tracer holds per in-flight resource: heap in use (as the
-// allocator reports it, heap_in_use.h) before and after feeding it the first observation of every object of N
-// runs, none of which has finished.
+// allocator reports it, heap_in_use.h) before and after feeding it the
+// first observation of every object of N runs, none of which has finished.
 #include <benchmark/benchmark.h>
 
 #include <string>
