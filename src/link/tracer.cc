@@ -12,6 +12,7 @@
 #include <set>
 
 #include "link/frozen_record.h"
+#include "link/recent_records.h"
 #include "link/span_builder.h"
 #include "model/ids.h"
 
@@ -74,6 +75,7 @@ struct Tracer::Node {
   const std::string* kind = nullptr;
   const std::string* ns = nullptr;
   std::uint32_t name_size = 0;
+  std::uint16_t recent = RecentRecords::kNone;  // with `record`, where the newest record is
   bool ready : 1 = false;
   bool emitted : 1 = false;
   bool resolved : 1 = false;
@@ -82,7 +84,7 @@ struct Tracer::Node {
   std::string_view name() const { return {reinterpret_cast<const char*>(this + 1), name_size}; }
   ResourceKey key() const { return {*kind, *ns, std::string(name())}; }
 
-  FrozenRecord record;    // the newest observation, frozen (thawed to link and build)
+  FrozenRecord record;    // the newest observation, frozen unless `recent` (see RecentRecords)
   RecordSummary summary;  // what each new observation is compared with, without thawing
   TimeNs first_observed = 0;
   TimeNs last_observed = 0;
@@ -258,7 +260,10 @@ void compact_record(ResourceRecord& record) {
 }  // namespace
 
 Tracer::Tracer(TracerOptions options, SpanSink& sink, const Clock& clock)
-    : options_(std::move(options)), sink_(sink), clock_(clock) {}
+    : options_(std::move(options)),
+      sink_(sink),
+      clock_(clock),
+      recent_records_(options_.recent_records, freeze_templates_) {}
 
 Tracer::~Tracer() = default;
 
@@ -293,7 +298,8 @@ Tracer::Node* Tracer::find_exact(const ResourceKey& key) const {
   return nullptr;
 }
 
-Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key, ResourceRecord* movable) {
+Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key, ResourceRecord* movable,
+                             bool keep_recent) {
   // What is read of this observation besides its record, before the record
   // may be moved into the graph.
   const std::string waiting = waiting_reason(event.record);
@@ -302,13 +308,18 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key,
                                                              : latest_time_of(event.record);
   const RecordSummary summary = summarize(event.record);
   auto take = [&](Node& node) {
+    ResourceRecord record;
     if (movable != nullptr) {
-      compact_record(*movable);
-      node.record = FrozenRecord(*movable, freeze_templates_);
+      record = std::move(*movable);
     } else {
-      ResourceRecord copy = event.record;
-      compact_record(copy);
-      node.record = FrozenRecord(copy, freeze_templates_);
+      record = event.record;
+    }
+    compact_record(record);
+    if (keep_recent) {
+      recent_records_.put(std::move(record), node.record, node.recent);
+    } else {
+      recent_records_.drop(node.recent);
+      node.record = FrozenRecord(record, freeze_templates_);
     }
     node.summary = summary;
   };
@@ -403,9 +414,9 @@ bool Tracer::waiting_for_pod(Node& n) {
   // cluster the pod's watch may lag the TaskRun's, so the TaskRun waits for
   // the pod (bounded, like a child waits for its parent) rather than put its
   // steps under a different parent depending on timing.
-  if (!n.record.holds<TaskRunRecord>()) return false;
-  const ResourceRecord thawed = n.record.thaw();
-  const auto* tr = std::get_if<TaskRunRecord>(&thawed);
+  if (!recent_records_.holds<TaskRunRecord>(n.record, n.recent)) return false;
+  ResourceRecord scratch;
+  const auto* tr = std::get_if<TaskRunRecord>(&recent_records_.get(n.record, n.recent, scratch));
   if (tr == nullptr || tr->pod_name.empty()) return false;
   if (find({"Pod", *n.ns, tr->pod_name}) != nullptr) return false;
   TimeNs since = n.last_observed != 0 ? n.last_observed : n.first_observed;
@@ -431,7 +442,8 @@ void Tracer::wait_for_parent(Node& n) {
     if (std::find(bucket.begin(), bucket.end(), &n) == bucket.end()) bucket.push_back(&n);
   };
   // Parents are derived from the record whenever asked rather than stored.
-  const ParentCandidates parents = parents_of(n.record.thaw_metadata());
+  ResourceRecord scratch;
+  const ParentCandidates parents = parents_of(recent_records_.get_metadata(n.record, n.recent, scratch));
   for (const ResourceKey& k : parents.keys) note(k.kind, k.name);
   if (!parents.event_guid.empty()) note(kWebhookKind, parents.event_guid);
 }
@@ -475,7 +487,9 @@ Tracer::Node* Tracer::synthesize_root(const std::string& guid) {
   WebhookRecord w;
   w.guid = guid;
   ev.record = w;
-  Node* n = upsert(ev, key, &ev.record);
+  // Made while records are being read (resolve holds references to recent
+  // ones), so no recent record may be let go: it is frozen at once.
+  Node* n = upsert(ev, key, &ev.record, /*keep_recent=*/false);
   if (n != nullptr) {
     n->synthesized = true;
     ++stats_.synthesized_roots;
@@ -498,7 +512,8 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
     node.resolved = true;
     return true;
   }
-  const ResourceRecord record = node.record.thaw_metadata();
+  ResourceRecord scratch;
+  const ResourceRecord& record = recent_records_.get_metadata(node.record, node.recent, scratch);
   const std::string uid = uid_of(record);
   node.span_id = resource_span_id(options_.cluster, *node.kind, *node.ns, node.name(), uid);
   const ParentCandidates parents = parents_of(record);
@@ -574,7 +589,8 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   if (node.adopted) p.links = node.adopted->links;
   p.first_observed = node.first_observed;
   p.last_observed = node.last_observed;
-  const ResourceRecord record = node.record.thaw();
+  ResourceRecord scratch;
+  const ResourceRecord& record = recent_records_.get(node.record, node.recent, scratch);
   bool finished = node.summary.finished;
   p.deleted_at = finished ? 0 : node.deleted_at;
   p.unfinished = !finished && node.deleted_at == 0;
@@ -594,11 +610,11 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
       if (pod->resolved && pod->trace_id == node.trace_id) p.pod_span_id = pod->span_id;
     }
   }
-  ResourceRecord parent_record;  // a pod's TaskRun, which its builder reads
+  ResourceRecord parent_scratch;  // a pod's TaskRun, which its builder reads
   if (std::holds_alternative<PodRecord>(record) && node.parent != nullptr &&
-      node.parent->record.holds<TaskRunRecord>()) {
-    parent_record = node.parent->record.thaw();
-    p.task_run = std::get_if<TaskRunRecord>(&parent_record);
+      recent_records_.holds<TaskRunRecord>(node.parent->record, node.parent->recent)) {
+    p.task_run = std::get_if<TaskRunRecord>(
+        &recent_records_.get(node.parent->record, node.parent->recent, parent_scratch));
   }
   std::size_t first = out.size();
   build_spans(record, p, out);
@@ -695,6 +711,7 @@ void Tracer::tick() {
   for (auto it = nodes_.begin(); it != nodes_.end();) {
     if (gone.count(it->second.get()) > 0) {
       it->second->events.let_go(strings_);
+      recent_records_.drop(it->second->recent);
       it = nodes_.erase(it);
     } else {
       ++it;

@@ -15,6 +15,7 @@
 #include "extract/records.h"
 #include "link/frozen_record.h"
 #include "link/held_event_list.h"
+#include "link/recent_records.h"
 #include "link/record_view.h"
 #include "link/resource_key.h"
 #include "link/string_pool.h"
@@ -46,6 +47,10 @@ struct TracerOptions {
   // Bounds: beyond them the oldest waiting entries are given up on (logged).
   std::size_t max_resources = 200000;
   std::size_t max_orphan_events = 100000;
+  // How many resources' newest records are kept as they are, unfrozen (see
+  // RecentRecords): a resource observed again soon after, as most are, is
+  // then not frozen in between. 0 freezes every record as it comes in.
+  std::size_t recent_records = 32;
 };
 
 struct TracerStats {
@@ -102,7 +107,9 @@ class Tracer {
   const std::string* intern(std::string_view text);
   void observe(const ObservedEvent& event, ResourceRecord* movable);
   // `movable`, when not null, is event.record and may be moved from.
-  Node* upsert(const ObservedEvent& event, const ResourceKey& key, ResourceRecord* movable);
+  // `keep_recent`: among the recent records (else frozen at once).
+  Node* upsert(const ObservedEvent& event, const ResourceKey& key, ResourceRecord* movable,
+               bool keep_recent = true);
   void add_event(const EventRecord& event, TimeNs observed_at);
   bool resolve(Node& node, bool final, int depth = 0);
   Node* synthesize_root(const std::string& guid);
@@ -126,6 +133,8 @@ class Tracer {
   StringPool strings_;
   // The strings held records share with earlier ones of their kind.
   FreezeTemplates freeze_templates_;
+  // The newest records of the resources observed last, not yet frozen.
+  RecentRecords recent_records_;
   // Kinds and namespaces of the nodes: a handful of distinct texts, each
   // kept once for as long as the tracer lives.
   std::set<std::string, std::less<>> interned_;

@@ -288,6 +288,45 @@ TEST(Tracer, ReplayHandsOverOneBatchPerTraceInTraceIdOrder) {
   EXPECT_EQ(replay_batches(true), batches);
 }
 
+// Whether a record was frozen in between or kept as it was is invisible in
+// the spans: the examples give the same ones with any number of recent
+// records, replayed and live. Live, resources are forgotten right after
+// they are emitted while others still come in, so places are dropped and
+// reused (a place left to a forgotten resource fails under ASan).
+TEST(Tracer, HowManyRecordsStayUnfrozenChangesNoSpan) {
+  std::vector<ObservedEvent> events;
+  RecordingReader reader([&](ObservedEvent&& e) { events.push_back(std::move(e)); },
+                         [](const ReadProblem& p) { ADD_FAILURE() << p.file << ":" << p.line << ": " << p.reason; });
+  for (const char* example : {"passing", "failing"}) {
+    reader.read_file(std::string(PIPETRACE_SOURCE_DIR) + "/examples/" + example + "/recording.jsonl");
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const ObservedEvent& a, const ObservedEvent& b) { return a.observed_at < b.observed_at; });
+  auto spans_with = [&](std::size_t recent, bool live) {
+    CollectingSink sink;
+    ManualClock clock(events.front().observed_at);
+    TracerOptions options;
+    options.recent_records = recent;
+    options.defer_until_flush = !live;
+    options.retain_after_emit = 0;
+    Tracer tracer(options, sink, clock);
+    for (const auto& e : events) {
+      clock.set(std::max(clock.now(), e.observed_at));
+      tracer.observe(e);
+      if (live) tracer.tick();
+    }
+    tracer.flush();
+    return sink.spans;
+  };
+  for (bool live : {false, true}) {
+    const std::vector<Span> reference = spans_with(0, live);
+    EXPECT_GE(reference.size(), 20u);
+    for (std::size_t recent : {1, 2, 3, 32}) {
+      EXPECT_EQ(spans_with(recent, live), reference) << recent << " recent records, live: " << live;
+    }
+  }
+}
+
 TEST(Tracer, DuplicateEventsChangeNothing) {
   auto events = scenario();
   auto reference = replay(events);
