@@ -308,12 +308,9 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key,
                                                              : latest_time_of(event.record);
   const RecordSummary summary = summarize(event.record);
   auto take = [&](Node& node) {
-    ResourceRecord record;
-    if (movable != nullptr) {
-      record = std::move(*movable);
-    } else {
-      record = event.record;
-    }
+    ResourceRecord copy;
+    if (movable == nullptr) copy = event.record;
+    ResourceRecord& record = movable != nullptr ? *movable : copy;
     compact_record(record);
     if (keep_recent) {
       recent_records_.put(std::move(record), node.record, node.recent);
