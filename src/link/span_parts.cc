@@ -19,8 +19,14 @@ void add_int(Span& s, std::string key, std::int64_t value) {
 
 void add_bool(Span& s, std::string key, bool value) { s.attributes.push_back({std::move(key), value}); }
 
+// Room for the attributes a resource's span usually gets (its kind's, the
+// Kubernetes and VCS ones), so that they are not moved as the vector grows.
+constexpr std::size_t kResourceSpanAttributes = 16;
+constexpr std::size_t kChildSpanAttributes = 8;
+
 Span start_span(const SpanPlacement& p, std::string name, TimeNs start, TimeNs end) {
   Span s;
+  s.attributes.reserve(kResourceSpanAttributes);
   s.trace_id = p.trace_id;
   s.span_id = p.span_id;
   s.parent_span_id = p.parent_span_id;
@@ -59,6 +65,7 @@ void apply_outcome(Span& s, const Outcome& o, const char* result_key) {
 
 Span child_span(const Span& parent, const SpanId& id, std::string name, TimeNs start, TimeNs end) {
   Span c;
+  c.attributes.reserve(kChildSpanAttributes);
   c.trace_id = parent.trace_id;
   c.span_id = id;
   c.parent_span_id = parent.span_id;
