@@ -146,6 +146,17 @@ std::vector<Span> replay(const std::vector<ObservedEvent>& events, TracerOptions
   return sink.spans;
 }
 
+// Both examples' recordings, in file order.
+std::vector<ObservedEvent> example_events() {
+  std::vector<ObservedEvent> events;
+  RecordingReader reader([&](ObservedEvent&& e) { events.push_back(std::move(e)); },
+                         [](const ReadProblem& p) { ADD_FAILURE() << p.file << ":" << p.line << ": " << p.reason; });
+  for (const char* example : {"passing", "failing"}) {
+    reader.read_file(std::string(PIPETRACE_SOURCE_DIR) + "/examples/" + example + "/recording.jsonl");
+  }
+  return events;
+}
+
 const Span* find(const std::vector<Span>& spans, std::string_view name) {
   for (const auto& s : spans) {
     if (s.name == name) return &s;
@@ -234,12 +245,7 @@ TEST(Tracer, AnyOrderGivesIdenticalOutput) {
 // order, each by start time. Spans a tick() emitted before the end join
 // their trace's batch, so ticking changes nothing.
 TEST(Tracer, ReplayHandsOverOneBatchPerTraceInTraceIdOrder) {
-  std::vector<ObservedEvent> events;
-  RecordingReader reader([&](ObservedEvent&& e) { events.push_back(std::move(e)); },
-                         [](const ReadProblem& p) { ADD_FAILURE() << p.file << ":" << p.line << ": " << p.reason; });
-  for (const char* example : {"passing", "failing"}) {
-    reader.read_file(std::string(PIPETRACE_SOURCE_DIR) + "/examples/" + example + "/recording.jsonl");
-  }
+  std::vector<ObservedEvent> events = example_events();
   // A pod still running at the end: its trace is emitted in part by the
   // tick, the rest (the pod, the root that waits for it) by the flush.
   const auto* webhook = std::get_if<WebhookRecord>(&events.front().record);
@@ -294,12 +300,7 @@ TEST(Tracer, ReplayHandsOverOneBatchPerTraceInTraceIdOrder) {
 // they are emitted while others still come in, so places are dropped and
 // reused (a place left to a forgotten resource fails under ASan).
 TEST(Tracer, HowManyRecordsStayUnfrozenChangesNoSpan) {
-  std::vector<ObservedEvent> events;
-  RecordingReader reader([&](ObservedEvent&& e) { events.push_back(std::move(e)); },
-                         [](const ReadProblem& p) { ADD_FAILURE() << p.file << ":" << p.line << ": " << p.reason; });
-  for (const char* example : {"passing", "failing"}) {
-    reader.read_file(std::string(PIPETRACE_SOURCE_DIR) + "/examples/" + example + "/recording.jsonl");
-  }
+  std::vector<ObservedEvent> events = example_events();
   std::stable_sort(events.begin(), events.end(),
                    [](const ObservedEvent& a, const ObservedEvent& b) { return a.observed_at < b.observed_at; });
   auto spans_with = [&](std::size_t recent, bool live) {
