@@ -14,6 +14,11 @@
 namespace pipetrace {
 namespace {
 
+ExtractStatus error_status(std::string& message, std::string reason) {
+  message = std::move(reason);
+  return ExtractStatus::Error;
+}
+
 ExtractResult error_result(std::string message) {
   return ExtractResult{ExtractStatus::Error, std::nullopt, std::move(message)};
 }
@@ -36,9 +41,9 @@ std::string describe(const Record& record) {
 // The record is built in its final place inside the result: a record is
 // large, and each move of it touches every string and vector it holds.
 template <class Record, class Reader>
-ExtractResult read_record(json::od::object& object, ObjectIdentity& id, Reader reader) {
-  ExtractResult result{ExtractStatus::Ok, std::nullopt, {}};
-  Record& record = std::get<Record>(result.record.emplace(std::in_place_type<Record>));
+ExtractStatus read_record(json::od::object& object, ObjectIdentity& id, Reader reader, ResourceRecord& target,
+                          std::string& message) {
+  Record& record = target.emplace<Record>();
   if constexpr (!std::is_same_v<Record, LighthouseActivityRecord>) {
     // Taken, not copied: the identity is not used once its record exists.
     record.meta.api_version = std::move(id.api_version);
@@ -47,12 +52,9 @@ ExtractResult read_record(json::od::object& object, ObjectIdentity& id, Reader r
   try {
     reader(object, record);
   } catch (const simdjson::simdjson_error& e) {
-    // The same object returned on every path, so that it is never moved.
-    result.message = "malformed JSON in " + describe(record) + ": " + e.what();
-    result.status = ExtractStatus::Error;
-    result.record.reset();
+    return error_status(message, "malformed JSON in " + describe(record) + ": " + e.what());
   }
-  return result;
+  return ExtractStatus::Ok;
 }
 
 std::string not_an_object_message(json::od::value& value) {
@@ -70,53 +72,64 @@ std::string not_an_object_message(json::od::value& value) {
   }
 }
 
-ExtractResult dispatch(json::od::object& object, ObjectIdentity& id) {
+ExtractStatus dispatch(json::od::object& object, ObjectIdentity& id, ResourceRecord& record, std::string& message) {
   switch (id.traced) {
     case TracedKind::LighthouseJob:
-      return read_record<LighthouseJobRecord>(object, id, extract_lighthouse_job);
+      return read_record<LighthouseJobRecord>(object, id, extract_lighthouse_job, record, message);
     case TracedKind::PipelineRun:
-      return read_record<PipelineRunRecord>(object, id, extract_pipeline_run);
+      return read_record<PipelineRunRecord>(object, id, extract_pipeline_run, record, message);
     case TracedKind::TaskRun:
-      return read_record<TaskRunRecord>(object, id, extract_task_run);
+      return read_record<TaskRunRecord>(object, id, extract_task_run, record, message);
     case TracedKind::PipelineActivity:
-      return read_record<PipelineActivityRecord>(object, id, extract_pipeline_activity);
+      return read_record<PipelineActivityRecord>(object, id, extract_pipeline_activity, record, message);
     case TracedKind::Pod:
-      return read_record<PodRecord>(object, id, extract_pod);
+      return read_record<PodRecord>(object, id, extract_pod, record, message);
     case TracedKind::Event:
-      return read_record<EventRecord>(object, id, extract_event);
+      return read_record<EventRecord>(object, id, extract_event, record, message);
     case TracedKind::ActivityRecord:
-      return read_record<LighthouseActivityRecord>(object, id, extract_activity_record);
+      return read_record<LighthouseActivityRecord>(object, id, extract_activity_record, record, message);
   }
-  return error_result("internal error: no reader for kind " + id.kind);
+  return error_status(message, "internal error: no reader for kind " + id.kind);
 }
 
 }  // namespace
 
-ExtractResult extract_object(simdjson::ondemand::value value, std::string_view kind_hint) {
+ExtractStatus extract_object_into(simdjson::ondemand::value value, std::string_view kind_hint, ResourceRecord& record,
+                                  std::string& message) {
   try {
     json::od::object object;
     simdjson::error_code error = value.get_object().get(object);
-    if (error == simdjson::INCORRECT_TYPE) return error_result(not_an_object_message(value));
-    if (error != simdjson::SUCCESS) return error_result(std::string("not valid JSON: ") + simdjson::error_message(error));
+    if (error == simdjson::INCORRECT_TYPE) return error_status(message, not_an_object_message(value));
+    if (error != simdjson::SUCCESS) {
+      return error_status(message, std::string("not valid JSON: ") + simdjson::error_message(error));
+    }
 
     ObjectIdentity id = identify_object(object, kind_hint);
     switch (id.recognition) {
       case Recognition::Unrecognised:
-        return error_result("object has no apiVersion/kind and its fields match no kind pipetrace reads");
+        return error_status(message, "object has no apiVersion/kind and its fields match no kind pipetrace reads");
       case Recognition::NotTraced: {
         std::string what = id.api_version.empty() ? id.kind : id.kind + " (" + id.api_version + ")";
-        return ExtractResult{ExtractStatus::Ignored, std::nullopt, "ignored " + what + ": not a kind pipetrace traces"};
+        message = "ignored " + what + ": not a kind pipetrace traces";
+        return ExtractStatus::Ignored;
       }
       case Recognition::Traced:
         break;
     }
     json::take(object.reset());
-    return dispatch(object, id);
+    return dispatch(object, id, record, message);
   } catch (const simdjson::simdjson_error& e) {
-    return error_result(std::string("malformed JSON: ") + e.what());
+    return error_status(message, std::string("malformed JSON: ") + e.what());
   } catch (const std::exception& e) {
-    return error_result(std::string("could not read object: ") + e.what());
+    return error_status(message, std::string("could not read object: ") + e.what());
   }
+}
+
+ExtractResult extract_object(simdjson::ondemand::value value, std::string_view kind_hint) {
+  ExtractResult result;
+  result.status = extract_object_into(value, kind_hint, result.record.emplace(), result.message);
+  if (result.status != ExtractStatus::Ok) result.record.reset();
+  return result;
 }
 
 ExtractResult extract_object_json(std::string_view json, std::string_view kind_hint) {

@@ -29,6 +29,13 @@ struct ExtractResult {
 // List ("PodList" -> "Pod"), or a file whose name says what it holds.
 ExtractResult extract_object(simdjson::ondemand::value object, std::string_view kind_hint = {});
 
+// The same, reading the record into `record` (set to the object's kind; what
+// it holds is unspecified unless the status is Ok) and a reason into
+// `message`: a caller that hands the record on inside a larger object builds
+// it there, instead of moving every string and vector of it once more.
+ExtractStatus extract_object_into(simdjson::ondemand::value object, std::string_view kind_hint,
+                                  ResourceRecord& record, std::string& message);
+
 // Convenience over extract_object for a JSON text (copies it into a padded buffer).
 ExtractResult extract_object_json(std::string_view json, std::string_view kind_hint = {});
 

@@ -121,7 +121,10 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
 
   std::optional<WatchType> type;
   bool object_before_type = false;
-  std::optional<ExtractResult> extracted;
+  // The object's record is read straight into the event handed on.
+  ObservedEvent event;
+  std::optional<ExtractStatus> extracted;
+  std::string extract_message;
   std::string status_text;
   TimeNs observed_at = 0;
   std::string source;
@@ -134,8 +137,7 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
     od::field field;
     std::string_view key;
     if (auto error = std::move(field_result).get(field); error != simdjson::SUCCESS) {
-      context.problem(line, extracted && extracted->status == ExtractStatus::Error ? extracted->message
-                                                                                   : json_problem(error));
+      context.problem(line, extracted == ExtractStatus::Error ? extract_message : json_problem(error));
       return EventLineOutcome::Handled;
     }
     if (auto error = field.unescaped_key().get(key); error != simdjson::SUCCESS) {
@@ -155,7 +157,7 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
       if (!type) {
         object_before_type = true;
       } else if (carries_object(*type)) {
-        guarded_extract_into(extracted, [&] { return extract_object(value, context.file_kind_hint()); });
+        extracted = extract_object_into(value, context.file_kind_hint(), event.record, extract_message);
       } else if (*type == WatchType::Error) {
         status_text = describe_status(value);
       }
@@ -189,7 +191,7 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
     od::value value;
     if (doc.find_field_unordered("object").get(value) == simdjson::SUCCESS) {
       if (carries_object(*type)) {
-        guarded_extract_into(extracted, [&] { return extract_object(value, context.file_kind_hint()); });
+        extracted = extract_object_into(value, context.file_kind_hint(), event.record, extract_message);
       } else {
         status_text = describe_status(value);
       }
@@ -203,7 +205,9 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
       if (!extracted) {
         context.problem(line, "watch event without an \"object\"");
       } else {
-        context.take(std::move(*extracted), *type, observed_at, line);
+        event.type = *type;
+        event.observed_at = observed_at;
+        context.take(*extracted, std::move(extract_message), std::move(event), line);
       }
       break;
     case WatchType::Bookmark:

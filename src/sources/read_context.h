@@ -28,6 +28,8 @@ class ReadContext {
   void watch_error(std::size_t line, std::string reason);
   // Delivers an Ok result, counts an Ignored one, reports an Error one.
   void take(ExtractResult&& result, WatchType type, TimeNs observed_at, std::size_t line);
+  // The same for a record extracted in place into `event` (extract_object_into).
+  void take(ExtractStatus status, std::string&& message, ObservedEvent&& event, std::size_t line);
 
  private:
   const std::string& name_;
@@ -50,17 +52,6 @@ ExtractResult guarded_extract(Extract&& extract) {
     failed.message = std::string("could not read the object: ") + e.what();
     return failed;
   }
-}
-
-// guarded_extract's result built in place inside `into`: a record is large,
-// and moving one touches every string and vector it holds.
-template <typename Extract>
-void guarded_extract_into(std::optional<ExtractResult>& into, Extract&& extract) {
-  struct InPlace {
-    Extract& extract;
-    operator ExtractResult() const { return guarded_extract(extract); }
-  };
-  into.emplace(InPlace{extract});
 }
 
 }  // namespace pipetrace

@@ -206,6 +206,28 @@ TEST(RecordingReader, RecordingStartingWithDamagedLinesIsStillJsonLines) {
   EXPECT_EQ(read.problems[1].line, 2u);
 }
 
+// A watch event's object is read in place into the event handed on; one
+// with broken JSON inside (an invalid escape) is a problem naming the
+// object, a kind pipetrace does not trace is counted, and neither stops the
+// lines after them.
+TEST(RecordingReader, WatchObjectsThatCannotBeTracedAreReportedOrCounted) {
+  auto pod_lines = lines_of(read_all(fixture("watch/v1-34-watch_event-watch_pods.jsonl")));
+  const std::string text =
+      R"({"type":"MODIFIED","object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"build-pod","namespace":"jx"},)"
+      R"("spec":{"nodeName":"node-\q"},"status":{"phase":"Running"}}})"
+      "\n"
+      R"({"type":"ADDED","object":{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-a"}}})"
+      "\n" +
+      pod_lines[0] + "\n";
+  CollectedRead read = read_text(text);
+  ASSERT_EQ(read.events.size(), 1u);
+  EXPECT_NE(std::get_if<PodRecord>(&read.events[0].record), nullptr);
+  EXPECT_EQ(read.summary.ignored, 1u);
+  ASSERT_EQ(read.problems.size(), 1u);
+  EXPECT_EQ(read.problems[0].line, 1u);
+  EXPECT_NE(read.problems[0].reason.find("Pod jx/build-pod"), std::string::npos) << read.problems[0].reason;
+}
+
 // Found by fuzzing: a line whose "type" is no watch type is looked at again
 // as an object, and the second look finds broken JSON after the type. That
 // is a problem on its line, and the lines around it are read.
