@@ -38,8 +38,8 @@ std::string describe(const Record& record) {
   return describe(record.meta.kind, record.meta.ns, record.meta.name);
 }
 
-// The record is built in its final place inside the result: a record is
-// large, and each move of it touches every string and vector it holds.
+// The record is built in its final place, `target`: a record is large, and
+// each move of it touches every string and vector it holds.
 template <class Record, class Reader>
 ExtractStatus read_record(json::od::object& object, ObjectIdentity& id, Reader reader, ResourceRecord& target,
                           std::string& message) {

@@ -9,11 +9,6 @@ ReadContext::ReadContext(const std::string& name, const RecordingReader::EventHa
                          const RecordingReader::ProblemHandler& on_problem)
     : name_(name), file_kind_hint_(kind_hint_from_file_name(name)), on_event_(on_event), on_problem_(on_problem) {}
 
-void ReadContext::deliver(WatchType type, TimeNs observed_at, ResourceRecord&& record) {
-  ++summary_.events;
-  if (on_event_) on_event_(ObservedEvent{type, observed_at, std::move(record)});
-}
-
 void ReadContext::problem(std::size_t line, std::string reason) {
   ++summary_.problems;
   if (on_problem_) on_problem_(ReadProblem{name_, line, std::move(reason), false});
@@ -40,21 +35,12 @@ void ReadContext::take(ExtractStatus status, std::string&& message, ObservedEven
 }
 
 void ReadContext::take(ExtractResult&& result, WatchType type, TimeNs observed_at, std::size_t line) {
-  switch (result.status) {
-    case ExtractStatus::Ok:
-      if (result.record) {
-        deliver(type, observed_at, std::move(*result.record));
-      } else {
-        problem(line, "extractor reported success without a record");
-      }
-      break;
-    case ExtractStatus::Ignored:
-      ++summary_.ignored;
-      break;
-    case ExtractStatus::Error:
-      problem(line, result.message.empty() ? "object could not be read" : std::move(result.message));
-      break;
+  if (result.status == ExtractStatus::Ok && !result.record) {
+    problem(line, "extractor reported success without a record");
+    return;
   }
+  ObservedEvent event{type, observed_at, result.record ? std::move(*result.record) : ResourceRecord()};
+  take(result.status, std::move(result.message), std::move(event), line);
 }
 
 }  // namespace pipetrace

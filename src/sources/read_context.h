@@ -22,7 +22,6 @@ class ReadContext {
   const std::string& file_kind_hint() const { return file_kind_hint_; }
   ReadSummary& summary() { return summary_; }
 
-  void deliver(WatchType type, TimeNs observed_at, ResourceRecord&& record);
   void problem(std::size_t line, std::string reason);
   // A watch ERROR line: reported, counted apart from unusable input.
   void watch_error(std::size_t line, std::string reason);
