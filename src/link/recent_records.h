@@ -40,7 +40,8 @@ class RecentRecords {
   void put(ResourceRecord&& record, FrozenRecord& frozen, std::uint16_t& place);
 
   // The resource's newest record: ours, or its frozen one thawed into
-  // `scratch` (whole, or with its metadata only; see FrozenRecord).
+  // `scratch` (whole, or with its metadata only; see FrozenRecord). One of
+  // ours stays valid until the next put() or drop(), which may let it go.
   const ResourceRecord& get(const FrozenRecord& frozen, std::uint16_t place, ResourceRecord& scratch) const;
   const ResourceRecord& get_metadata(const FrozenRecord& frozen, std::uint16_t place,
                                      ResourceRecord& scratch) const;

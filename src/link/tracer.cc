@@ -358,6 +358,16 @@ Tracer::Node* Tracer::upsert(const ObservedEvent& event, const ResourceKey& key,
   return n;
 }
 
+const ResourceRecord& Tracer::record_of(const Node& n, ResourceRecord& scratch) const {
+  return recent_records_.get(n.record, n.recent, scratch);
+}
+
+const ResourceRecord& Tracer::metadata_of(const Node& n, ResourceRecord& scratch) const {
+  return recent_records_.get_metadata(n.record, n.recent, scratch);
+}
+
+bool Tracer::is_task_run(const Node& n) const { return recent_records_.holds<TaskRunRecord>(n.record, n.recent); }
+
 void Tracer::add_event(const EventRecord& e, TimeNs observed_at) {
   ResourceKey target{e.involved.kind, e.involved.ns, e.involved.name};
   Node* n = find(target);
@@ -411,9 +421,9 @@ bool Tracer::waiting_for_pod(Node& n) {
   // cluster the pod's watch may lag the TaskRun's, so the TaskRun waits for
   // the pod (bounded, like a child waits for its parent) rather than put its
   // steps under a different parent depending on timing.
-  if (!recent_records_.holds<TaskRunRecord>(n.record, n.recent)) return false;
+  if (!is_task_run(n)) return false;
   ResourceRecord scratch;
-  const auto* tr = std::get_if<TaskRunRecord>(&recent_records_.get(n.record, n.recent, scratch));
+  const auto* tr = std::get_if<TaskRunRecord>(&record_of(n, scratch));
   if (tr == nullptr || tr->pod_name.empty()) return false;
   if (find({"Pod", *n.ns, tr->pod_name}) != nullptr) return false;
   TimeNs since = n.last_observed != 0 ? n.last_observed : n.first_observed;
@@ -440,7 +450,7 @@ void Tracer::wait_for_parent(Node& n) {
   };
   // Parents are derived from the record whenever asked rather than stored.
   ResourceRecord scratch;
-  const ParentCandidates parents = parents_of(recent_records_.get_metadata(n.record, n.recent, scratch));
+  const ParentCandidates parents = parents_of(metadata_of(n, scratch));
   for (const ResourceKey& k : parents.keys) note(k.kind, k.name);
   if (!parents.event_guid.empty()) note(kWebhookKind, parents.event_guid);
 }
@@ -510,7 +520,7 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
     return true;
   }
   ResourceRecord scratch;
-  const ResourceRecord& record = recent_records_.get_metadata(node.record, node.recent, scratch);
+  const ResourceRecord& record = metadata_of(node, scratch);
   const std::string uid = uid_of(record);
   node.span_id = resource_span_id(options_.cluster, *node.kind, *node.ns, node.name(), uid);
   const ParentCandidates parents = parents_of(record);
@@ -587,7 +597,7 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   p.first_observed = node.first_observed;
   p.last_observed = node.last_observed;
   ResourceRecord scratch;
-  const ResourceRecord& record = recent_records_.get(node.record, node.recent, scratch);
+  const ResourceRecord& record = record_of(node, scratch);
   bool finished = node.summary.finished;
   p.deleted_at = finished ? 0 : node.deleted_at;
   p.unfinished = !finished && node.deleted_at == 0;
@@ -609,9 +619,8 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   }
   ResourceRecord parent_scratch;  // a pod's TaskRun, which its builder reads
   if (std::holds_alternative<PodRecord>(record) && node.parent != nullptr &&
-      recent_records_.holds<TaskRunRecord>(node.parent->record, node.parent->recent)) {
-    p.task_run = std::get_if<TaskRunRecord>(
-        &recent_records_.get(node.parent->record, node.parent->recent, parent_scratch));
+      is_task_run(*node.parent)) {
+    p.task_run = std::get_if<TaskRunRecord>(&record_of(*node.parent, parent_scratch));
   }
   std::size_t first = out.size();
   build_spans(record, p, out);

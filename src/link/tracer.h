@@ -111,6 +111,11 @@ class Tracer {
   Node* upsert(const ObservedEvent& event, const ResourceKey& key, ResourceRecord* movable,
                bool keep_recent = true);
   void add_event(const EventRecord& event, TimeNs observed_at);
+  // A node's newest record, from wherever RecentRecords keeps it (`scratch`
+  // holds it when it had to be thawed): whole, or its metadata only.
+  const ResourceRecord& record_of(const Node& n, ResourceRecord& scratch) const;
+  const ResourceRecord& metadata_of(const Node& n, ResourceRecord& scratch) const;
+  bool is_task_run(const Node& n) const;
   bool resolve(Node& node, bool final, int depth = 0);
   Node* synthesize_root(const std::string& guid);
   void emit(Node& node, bool final);
