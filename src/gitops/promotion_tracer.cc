@@ -20,8 +20,8 @@ std::string branch_of(const std::string& ref) {
   return ref;
 }
 
-void add(Span& span, const char* key, const std::string& value) {
-  if (!value.empty()) span.attributes.push_back({key, value});
+void add(Span& span, AttributeKey key, const std::string& value) {
+  if (!value.empty()) span.attributes.push_back({std::move(key), value});
 }
 
 // "https://github.com/owner/repo/pull/12" -> "https://github.com/owner/repo".

@@ -9,15 +9,15 @@
 
 namespace pipetrace::span_parts {
 
-void add(Span& s, std::string key, std::string value) {
+void add(Span& s, AttributeKey key, std::string value) {
   if (!value.empty()) s.attributes.push_back({std::move(key), std::move(value)});
 }
 
-void add_int(Span& s, std::string key, std::int64_t value) {
+void add_int(Span& s, AttributeKey key, std::int64_t value) {
   s.attributes.push_back({std::move(key), value});
 }
 
-void add_bool(Span& s, std::string key, bool value) { s.attributes.push_back({std::move(key), value}); }
+void add_bool(Span& s, AttributeKey key, bool value) { s.attributes.push_back({std::move(key), value}); }
 
 // Room for the attributes a resource's span usually gets (its kind's, the
 // Kubernetes and VCS ones), so that they are not moved as the vector grows.
@@ -53,8 +53,8 @@ Span start_span(const SpanPlacement& p, std::string name, TimeNs start, TimeNs e
   return s;
 }
 
-void apply_outcome(Span& s, const Outcome& o, const char* result_key) {
-  add(s, result_key, o.result);
+void apply_outcome(Span& s, const Outcome& o, AttributeKey result_key) {
+  add(s, std::move(result_key), o.result);
   if (o.failed()) {
     s.status = StatusCode::Error;
     std::string msg = o.reason;
@@ -116,8 +116,8 @@ void add_k8s_events(Span& s, const std::vector<ObjectEvent>* events) {
     ev.attributes.reserve(7);  // at most: five texts, the count and the last time
     ev.time = e->first != 0 ? e->first : e->last;
     ev.name = e->reason.empty() ? "Event" : std::string(e->reason);
-    auto put = [&](const char* k, std::string_view v) {
-      if (!v.empty()) ev.attributes.push_back({k, std::string(v)});
+    auto put = [&](AttributeKey k, std::string_view v) {
+      if (!v.empty()) ev.attributes.push_back({std::move(k), std::string(v)});
     };
     put("k8s.event.reason", e->reason);
     put("k8s.event.message", e->message);

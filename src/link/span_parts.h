@@ -11,9 +11,9 @@
 
 namespace pipetrace::span_parts {
 
-void add(Span& s, std::string key, std::string value);  // skips empty values
-void add_int(Span& s, std::string key, std::int64_t value);
-void add_bool(Span& s, std::string key, bool value);
+void add(Span& s, AttributeKey key, std::string value);  // skips empty values
+void add_int(Span& s, AttributeKey key, std::int64_t value);
+void add_bool(Span& s, AttributeKey key, bool value);
 
 // A span with IDs from the placement and times resolved: a missing start
 // falls back to the first observation (and says so in an attribute); a
@@ -22,7 +22,7 @@ Span start_span(const SpanPlacement& p, std::string name, TimeNs start, TimeNs e
 
 // Sets status (Error with "reason: message" for failed outcomes) and the
 // result attribute under `result_key`.
-void apply_outcome(Span& s, const Outcome& o, const char* result_key);
+void apply_outcome(Span& s, const Outcome& o, AttributeKey result_key);
 
 // A child span of `parent` (steps, stages, queue, pulls).
 Span child_span(const Span& parent, const SpanId& id, std::string name, TimeNs start, TimeNs end);

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -37,8 +39,51 @@ enum class StatusCode : int { Unset = 0, Ok = 1, Error = 2 };
 
 using AttributeValue = std::variant<std::string, std::int64_t, double, bool>;
 
+// An attribute's key. Nearly every key is one of pipetrace's own literals
+// ("k8s.pod.name"), and most are longer than a string's inline buffer: as
+// strings, they cost an allocation and a copy each, a couple of hundred per
+// pipeline run. A literal is held as a view of itself, which it outlives;
+// a key made at run time (read from an OTLP request, built from a label) is
+// held as a string of its own.
+class AttributeKey {
+ public:
+  AttributeKey() = default;
+  // consteval: only a constant expression (a string literal, a constexpr
+  // array) can be taken without a copy, as nothing else is sure to outlive
+  // the key.
+  template <std::size_t N>
+  consteval AttributeKey(const char (&literal)[N]) : text_(std::string_view(literal, N - 1)) {}
+  AttributeKey(std::string text) : text_(std::move(text)) {}
+  AttributeKey(std::string_view text) : text_(std::string(text)) {}
+
+  std::string_view view() const {
+    const auto* literal = std::get_if<std::string_view>(&text_);
+    return literal != nullptr ? *literal : std::string_view(std::get<std::string>(text_));
+  }
+  operator std::string_view() const { return view(); }
+  std::string str() const { return std::string(view()); }
+  bool empty() const { return view().empty(); }
+  std::size_t size() const { return view().size(); }
+  const char* data() const { return view().data(); }
+  bool starts_with(std::string_view prefix) const { return view().starts_with(prefix); }
+
+  friend bool operator==(const AttributeKey& a, const AttributeKey& b) { return a.view() == b.view(); }
+  friend bool operator==(const AttributeKey& a, std::string_view b) { return a.view() == b; }
+  friend bool operator==(const AttributeKey& a, const std::string& b) { return a.view() == b; }
+  friend bool operator==(const AttributeKey& a, const char* b) { return a.view() == b; }
+  friend std::strong_ordering operator<=>(const AttributeKey& a, const AttributeKey& b) {
+    return a.view() <=> b.view();
+  }
+
+ private:
+  // A literal's view, or owned text. (Not a view plus a string: a consteval
+  // constructor cannot leave a string behind, as an empty one points into
+  // itself.)
+  std::variant<std::string_view, std::string> text_;
+};
+
 struct Attribute {
-  std::string key;
+  AttributeKey key;
   AttributeValue value;
   bool operator==(const Attribute&) const = default;
 };

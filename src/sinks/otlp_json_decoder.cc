@@ -353,7 +353,9 @@ class TracesJsonReader {
       const json& kv = (*array)[i];
       if (!expect_object(kv)) return false;
       Attribute attribute;
-      if (!read_string(kv, "key", "key", attribute.key)) return false;
+      std::string key;
+      if (!read_string(kv, "key", "key", key)) return false;
+      attribute.key = std::move(key);
       attribute.value = std::string();
       if (const json* value = field(kv, "value", "value")) {
         auto value_guard = enter("value");

@@ -13,7 +13,7 @@ namespace {
 namespace common_pb = opentelemetry::proto::common::v1;
 namespace trace_pb = opentelemetry::proto::trace::v1;
 
-void set_text(std::string* field, const std::string& value) {
+void set_text(std::string* field, std::string_view value) {
   if (is_valid_utf8(value)) {
     *field = value;
   } else {

@@ -223,13 +223,13 @@ class RequestWireWriter {
 
   // The size of a string field's content once repaired. Repairs are kept, in
   // visiting order, for the writing walk.
-  std::size_t text_size(const std::string& text) {
+  std::size_t text_size(std::string_view text) {
     if (is_valid_utf8(text)) return text.size();
-    repairs_.push_back({&text, replace_invalid_utf8(text)});
+    repairs_.push_back({text.data(), replace_invalid_utf8(text)});
     return repairs_.back().text.size();
   }
 
-  std::size_t sized_text_field(int field, const std::string& text) {
+  std::size_t sized_text_field(int field, std::string_view text) {
     const std::size_t size = text_size(text);
     return size == 0 ? 0 : length_delimited_size(field, size);
   }
@@ -315,8 +315,8 @@ class RequestWireWriter {
   std::size_t next_message_size() { return message_sizes_[next_message_size_++]; }
 
   // The string as written: its repaired copy if the sizing walk made one.
-  std::string_view text(const std::string& original) {
-    if (next_repair_ < repairs_.size() && repairs_[next_repair_].original == &original) {
+  std::string_view text(std::string_view original) {
+    if (next_repair_ < repairs_.size() && repairs_[next_repair_].original == original.data()) {
       return repairs_[next_repair_++].text;
     }
     return original;
@@ -400,8 +400,10 @@ class RequestWireWriter {
     return out;
   }
 
+  // A repaired text is known by where its original's characters are: only
+  // invalid text is repaired, and no two such texts share their storage.
   struct RepairedText {
-    const std::string* original;
+    const char* original;
     std::string text;
   };
 
