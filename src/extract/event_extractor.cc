@@ -54,9 +54,9 @@ void read_series(json::od::value& value, EventTimes& times) {
   });
 }
 
-void read_source_component(json::od::value& value, std::string& component) {
+void read_source_component(json::od::value& value, std::string_view& component) {
   json::for_each_field(value, [&](std::string_view key, json::od::value& field) {
-    if (key == "component") json::read_string(field, component);
+    if (key == "component") component = json::as_text(field);
   });
 }
 
@@ -72,7 +72,9 @@ T first_set(std::initializer_list<T> candidates) {
 
 void extract_event(json::od::object& object, EventRecord& out) {
   EventTimes times;
-  std::string message, note, reporting_component, reporting_controller, source_component;
+  // Views into the parser's buffers, valid until the next document: only
+  // one of each pair is kept, and copied once.
+  std::string_view note, reporting_component, reporting_controller, source_component;
   bool saw_involved = false, saw_regarding = false;
   json::for_each_field(object, [&](std::string_view key, json::od::value& field) {
     if (key == "metadata") {
@@ -87,15 +89,15 @@ void extract_event(json::od::object& object, EventRecord& out) {
     } else if (key == "reason") {
       json::read_string(field, out.reason);
     } else if (key == "message") {
-      json::read_string(field, message);
+      json::read_string(field, out.message);
     } else if (key == "note") {
-      json::read_string(field, note);
+      note = json::as_text(field);
     } else if (key == "type") {
       json::read_string(field, out.type);
     } else if (key == "reportingComponent") {
-      json::read_string(field, reporting_component);
+      reporting_component = json::as_text(field);
     } else if (key == "reportingController") {
-      json::read_string(field, reporting_controller);
+      reporting_controller = json::as_text(field);
     } else if (key == "source" || key == "deprecatedSource") {
       read_source_component(field, source_component);
     } else if (key == "firstTimestamp") {
@@ -121,7 +123,7 @@ void extract_event(json::od::object& object, EventRecord& out) {
                     (out.meta.api_version.empty() && saw_regarding && !saw_involved);
   std::int64_t count;
   if (events_api) {
-    out.message = !note.empty() ? std::move(note) : std::move(message);
+    if (!note.empty()) out.message = note;
     out.reporting_component = !reporting_controller.empty() ? reporting_controller
                               : !reporting_component.empty() ? reporting_component
                                                              : source_component;
@@ -129,7 +131,7 @@ void extract_event(json::od::object& object, EventRecord& out) {
     out.last = first_set({times.series_last, times.deprecated_last, times.last_timestamp, times.event_time});
     count = first_set({times.series_count, times.deprecated_count, times.count});
   } else {
-    out.message = !message.empty() ? std::move(message) : std::move(note);
+    if (out.message.empty()) out.message = note;
     out.reporting_component = !reporting_component.empty() ? reporting_component
                               : !source_component.empty() ? source_component
                                                           : reporting_controller;

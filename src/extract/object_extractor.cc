@@ -38,12 +38,26 @@ std::string describe(const Record& record) {
   return describe(record.meta.kind, record.meta.ns, record.meta.name);
 }
 
+// A record of this kind, empty, in `target`: the one `target` holds, when
+// it holds one, is emptied by copying an empty record over it, which keeps
+// its strings' and vectors' buffers for the fields about to be read (and
+// leaves no field behind, whatever fields a record gains).
+template <class Record>
+Record& empty_record(ResourceRecord& target) {
+  if (auto* held = std::get_if<Record>(&target)) {
+    static const Record kEmpty{};
+    *held = kEmpty;
+    return *held;
+  }
+  return target.emplace<Record>();
+}
+
 // The record is built in its final place, `target`: a record is large, and
 // each move of it touches every string and vector it holds.
 template <class Record, class Reader>
 ExtractStatus read_record(json::od::object& object, ObjectIdentity& id, Reader reader, ResourceRecord& target,
                           std::string& message) {
-  Record& record = target.emplace<Record>();
+  Record& record = empty_record<Record>(target);
   if constexpr (!std::is_same_v<Record, LighthouseActivityRecord>) {
     // Taken, not copied: the identity is not used once its record exists.
     record.meta.api_version = std::move(id.api_version);

@@ -122,7 +122,7 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
   std::optional<WatchType> type;
   bool object_before_type = false;
   // The object's record is read straight into the event handed on.
-  ObservedEvent event;
+  ObservedEvent& event = context.event_scratch();
   std::optional<ExtractStatus> extracted;
   std::string extract_message;
   std::string status_text;

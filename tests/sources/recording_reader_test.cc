@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "extract/object_extractor.h"
 #include "fixture_support.h"
 #include "model/time.h"
 
@@ -358,6 +359,48 @@ TEST(RecordingReader, IgnoredKindsAreCountedNotDelivered) {
   EXPECT_EQ(read.events.size(), 0u);
   EXPECT_GT(read.summary.ignored, 0u);
   EXPECT_EQ(read.summary.problems, 0u);
+}
+
+// Each line's object is read into the record the previous line of its kind
+// left behind; a field one object has and the next lacks must not survive
+// into the next record. Every Event of the fixtures, each as a watch line,
+// in both orders and with Pods between them, must read exactly as it does
+// alone.
+TEST(RecordingReader, ObjectsReadOneAfterAnotherReadAsTheyDoAlone) {
+  std::vector<std::string> objects;
+  for (const auto& path : testing::files_in("events")) {
+    if (path.extension() != ".json") continue;
+    nlohmann::json document = nlohmann::json::parse(read_all(path));
+    if (document.contains("items")) {
+      for (const auto& item : document["items"]) objects.push_back(item.dump());
+    } else {
+      objects.push_back(document.dump());
+    }
+  }
+  for (const auto& line : lines_of(read_all(fixture("watch/v1-35-watch_event-watch_pods.jsonl")))) {
+    nlohmann::json event = nlohmann::json::parse(line);
+    if (event["type"] == "ADDED") objects.push_back(event["object"].dump());
+  }
+  ASSERT_GT(objects.size(), 20u);
+  std::vector<std::string> in_order = objects;
+  std::vector<std::string> reversed(objects.rbegin(), objects.rend());
+  std::vector<std::string> interleaved;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    interleaved.push_back(objects[i]);
+    interleaved.push_back(objects[objects.size() - 1 - i]);
+  }
+  for (const auto* order : {&in_order, &reversed, &interleaved}) {
+    std::string text;
+    for (const auto& object : *order) text += R"({"type":"MODIFIED","object":)" + object + "}\n";
+    CollectedRead read = read_text(text, "stream.jsonl");
+    ASSERT_EQ(read.problems.size(), 0u);
+    ASSERT_EQ(read.events.size(), order->size());
+    for (std::size_t i = 0; i < order->size(); ++i) {
+      ExtractResult alone = extract_object_json((*order)[i]);
+      ASSERT_TRUE(alone.record.has_value()) << (*order)[i];
+      EXPECT_TRUE(read.events[i].record == *alone.record) << "line " << i + 1 << ": " << (*order)[i];
+    }
+  }
 }
 
 TEST(RecordingReader, EmptyInputAndMissingFile) {
