@@ -137,8 +137,7 @@ ReadSummary RecordingReader::read_file(const std::string& path) {
 
   // The form is told from the first chunk; only JSON lines can be split
   // into chunks, the other forms are read whole.
-  // Not zero-filled: fread overwrites what is used, and clearing 8 MiB
-  // shows in the time of a short replay.
+  // Not zero-filled: fread overwrites what is used.
   auto head_bytes = std::make_unique_for_overwrite<char[]>(kChunkBytes);
   std::size_t got = std::fread(head_bytes.get(), 1, kChunkBytes, file);
   if (std::ferror(file)) return cannot_read(std::string("cannot read the file: ") + std::strerror(errno));

@@ -50,8 +50,11 @@ class RecordingReader {
   // place, without a copy.
   ReadSummary read_padded(const simdjson::padded_string& text, const std::string& name);
 
-  // JSON-lines files are read this many bytes at a time.
-  static constexpr std::size_t kChunkBytes = 8 << 20;
+  // JSON-lines files are read this many bytes at a time. Each chunk is
+  // copied in by the kernel and then parsed: one small enough to stay in
+  // the core's cache between the two is parsed from the cache. Replaying a
+  // 270 MB recording took a quarter less time than with 8 MiB chunks.
+  static constexpr std::size_t kChunkBytes = 1 << 20;
 
  private:
   EventHandler on_event_;
