@@ -61,11 +61,9 @@ class AttributeKey {
     return literal != nullptr ? *literal : std::string_view(std::get<std::string>(text_));
   }
   operator std::string_view() const { return view(); }
-  std::string str() const { return std::string(view()); }
   bool empty() const { return view().empty(); }
   std::size_t size() const { return view().size(); }
   const char* data() const { return view().data(); }
-  bool starts_with(std::string_view prefix) const { return view().starts_with(prefix); }
 
   friend bool operator==(const AttributeKey& a, const AttributeKey& b) { return a.view() == b.view(); }
   friend bool operator==(const AttributeKey& a, std::string_view b) { return a.view() == b; }
