@@ -8,9 +8,12 @@
 
 #include "gitops/pr_graph_file.h"
 #include "link/span_builder.h"
+#include "link/span_parts.h"
 
 namespace pipetrace::gitops {
 namespace {
+
+using span_parts::add;  // an attribute, unless its value is empty
 
 bool all_zero(const std::string& sha) { return sha.find_first_not_of('0') == std::string::npos; }
 
@@ -18,10 +21,6 @@ std::string branch_of(const std::string& ref) {
   if (ref.starts_with("refs/heads/")) return ref.substr(11);
   if (ref.starts_with("refs/")) return {};  // tags and other refs start no release run here
   return ref;
-}
-
-void add(Span& span, AttributeKey key, const std::string& value) {
-  if (!value.empty()) span.attributes.push_back({std::move(key), value});
 }
 
 // "https://github.com/owner/repo/pull/12" -> "https://github.com/owner/repo".
