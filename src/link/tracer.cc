@@ -586,7 +586,7 @@ bool Tracer::resolve(Node& node, bool final, int depth) {
   return true;
 }
 
-void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
+void Tracer::build(Node& node, bool final, std::vector<Span>& out, ThawedParent* thawed) {
   SpanPlacement p;
   p.cluster = options_.cluster;
   p.trace_id = node.trace_id;
@@ -597,7 +597,12 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   p.first_observed = node.first_observed;
   p.last_observed = node.last_observed;
   ResourceRecord scratch;
-  const ResourceRecord& record = record_of(node, scratch);
+  const bool thawed_already = thawed != nullptr && thawed->node == &node;
+  if (thawed_already) {
+    scratch = std::move(thawed->record);
+    thawed->node = nullptr;
+  }
+  const ResourceRecord& record = thawed_already ? scratch : record_of(node, scratch);
   bool finished = node.summary.finished;
   p.deleted_at = finished ? 0 : node.deleted_at;
   p.unfinished = !finished && node.deleted_at == 0;
@@ -620,7 +625,10 @@ void Tracer::build(Node& node, bool final, std::vector<Span>& out) {
   ResourceRecord parent_scratch;  // a pod's TaskRun, which its builder reads
   if (std::holds_alternative<PodRecord>(record) && node.parent != nullptr &&
       is_task_run(*node.parent)) {
-    p.task_run = std::get_if<TaskRunRecord>(&record_of(*node.parent, parent_scratch));
+    ResourceRecord& into = thawed != nullptr ? thawed->record : parent_scratch;
+    const ResourceRecord& task_run = record_of(*node.parent, into);
+    if (thawed != nullptr) thawed->node = &task_run == &into ? node.parent : nullptr;
+    p.task_run = std::get_if<TaskRunRecord>(&task_run);
   }
   std::size_t first = out.size();
   build_spans(record, p, out);
@@ -768,13 +776,14 @@ void Tracer::emit_all_by_trace() {
     }
   };
   const TimeNs now = clock_.now();
+  ThawedParent thawed;
   for (std::size_t i = 0; i < order.size();) {
     const TraceId trace = order[i]->trace_id;
     take_earlier([&](const TraceId& t) { return t < trace; });
     for (; i < order.size() && order[i]->trace_id == trace; ++i) {
       Node& n = *order[i];
       const std::size_t first = batch.spans.size();
-      build(n, true, batch.spans);
+      build(n, true, batch.spans, &thawed);
       n.emitted = true;
       n.ready_or_emitted_at = now;
       stats_.emitted_spans += batch.spans.size() - first;

@@ -118,6 +118,13 @@ class Tracer {
   bool is_task_run(const Node& n) const;
   bool resolve(Node& node, bool final, int depth = 0);
   Node* synthesize_root(const std::string& guid);
+  // A TaskRun thawed for its pod's spans, kept for its own: a replay's end
+  // builds each trace's spans children first, so the TaskRun comes soon
+  // after. Lives only as long as that pass, in which no record changes.
+  struct ThawedParent {
+    const Node* node = nullptr;
+    ResourceRecord record;
+  };
   void emit(Node& node, bool final);
   // Unemitted nodes in key order, each resolved first (if it can be).
   std::vector<Node*> unemitted(bool final);
@@ -128,7 +135,7 @@ class Tracer {
   void wait_for_parent(Node& node);
   bool waiting_for_pod(Node& node);
   bool in_event_grace(Node& node);
-  void build(Node& node, bool final, std::vector<Span>& out);
+  void build(Node& node, bool final, std::vector<Span>& out, ThawedParent* thawed = nullptr);
   void deliver(std::vector<Span>& spans);
 
   TracerOptions options_;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace pipetrace {
 namespace {
@@ -56,6 +57,28 @@ inline int two_digits(const char* p) {
   return static_cast<unsigned>(tens) < 10 && static_cast<unsigned>(ones) < 10 ? tens * 10 + ones : -1;
 }
 
+// Days since the epoch of the "YYYY-MM-DD" at `date`, or nullopt. Nearly
+// every time in a recording falls on the same day as the one read before
+// it, so the last date read is remembered with its days.
+std::optional<std::int64_t> plain_date_days(const char* date) {
+  constexpr std::size_t kDateBytes = 10;
+  struct LastDate {
+    char text[kDateBytes] = {};
+    std::int64_t days = 0;
+  };
+  thread_local LastDate last;
+  if (std::memcmp(date, last.text, kDateBytes) == 0) return last.days;  // never matches before the first fill
+  const int century = two_digits(&date[0]), year_in_century = two_digits(&date[2]), month = two_digits(&date[5]),
+            day = two_digits(&date[8]);
+  if ((century | year_in_century | month | day) < 0) return std::nullopt;
+  const int year = century * 100 + year_in_century;
+  // Go's zero time, and years whose nanoseconds overflow, take the general way.
+  if (year < 1678 || year > 2261 || !valid_fields(year, month, day, 0, 0, 0)) return std::nullopt;
+  std::memcpy(last.text, date, kDateBytes);
+  last.days = days_from_civil(year, month, day);
+  return last.days;
+}
+
 // "YYYY-MM-DDTHH:MM:SS[.fraction]Z", as Kubernetes writes its times (and
 // Events' microsecond ones): read at fixed places. Anything else is nullopt
 // here and goes the general way.
@@ -74,15 +97,11 @@ std::optional<TimeNs> parse_plain_utc(std::string_view s) {
       fraction_ns += (s[i] - '0') * scale;
     }
   }
-  const int century = two_digits(&s[0]), year_in_century = two_digits(&s[2]), month = two_digits(&s[5]),
-            day = two_digits(&s[8]), hour = two_digits(&s[11]), minute = two_digits(&s[14]),
-            second = two_digits(&s[17]);
-  if ((century | year_in_century | month | day | hour | minute | second) < 0) return std::nullopt;
-  const int year = century * 100 + year_in_century;
-  // Go's zero time, and years whose nanoseconds overflow, take the general way.
-  if (year < 1678 || year > 2261 || !valid_fields(year, month, day, hour, minute, second)) return std::nullopt;
-  return (days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000000000LL +
-         fraction_ns;
+  const int hour = two_digits(&s[11]), minute = two_digits(&s[14]), second = two_digits(&s[17]);
+  if ((hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  const std::optional<std::int64_t> days = plain_date_days(s.data());
+  if (!days) return std::nullopt;
+  return (*days * 86400 + hour * 3600 + minute * 60 + second) * 1000000000LL + fraction_ns;
 }
 
 }  // namespace

@@ -59,6 +59,21 @@ TEST(ParseTime, RefusedForms) {
   }
 }
 
+// Times of one day are read one after another: the day read last is
+// remembered, and must not let a bad time of day, or another day, through.
+TEST(ParseTime, TimesOfTheDayReadLastAreCheckedAsAnyOther) {
+  ASSERT_EQ(parse_time("2023-01-02T03:04:05Z"), chrono_time(2023, 1, 2, 3, 4, 5));
+  for (const char* text : {"2023-01-02T24:00:00Z", "2023-01-02T03:60:00Z", "2023-01-02T03:04:61Z",
+                           "2023-01-02T0x:04:05Z", "2023-01-02T03:04:05.Z", "2023-01-02X03:04:05Z"}) {
+    EXPECT_EQ(parse_time(text), std::nullopt) << text;
+  }
+  EXPECT_EQ(parse_time("2023-01-02T23:59:59.5Z"), chrono_time(2023, 1, 2, 23, 59, 59) + kSecond / 2);
+  EXPECT_EQ(parse_time("2023-02-29T00:00:00Z"), std::nullopt);
+  EXPECT_EQ(parse_time("2023-01-02T00:00:00Z"), chrono_time(2023, 1, 2, 0, 0, 0));
+  EXPECT_EQ(parse_time("2023-01-03T00:00:00Z"), chrono_time(2023, 1, 3, 0, 0, 0));
+  EXPECT_EQ(parse_time("2023-01-02T00:00:00Z"), chrono_time(2023, 1, 2, 0, 0, 0));
+}
+
 // Random instants over the whole range that 64-bit nanoseconds hold, in
 // every form: the calendar matches std::chrono's and format_time's.
 TEST(ParseTime, AgreesWithChronoOverTheRepresentableRange) {
