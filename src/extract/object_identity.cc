@@ -121,7 +121,8 @@ ObjectIdentity identify_object(json::od::object& object, std::string_view kind_h
   bool have_api_version = false;
   ShapeClues clues;
   for (auto item : object) {
-    json::od::field field = json::take(std::move(item));
+    json::throw_if_error(item.error());
+    json::od::field& field = item.value_unsafe();  // read in place: see json::visit_fields
     std::string_view key = json::raw_key(field.key());
     if (key == "kind") {
       json::read_string(field.value(), id.kind);

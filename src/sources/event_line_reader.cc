@@ -134,17 +134,17 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
   bool bad_headers = false;
 
   for (auto field_result : object) {
-    od::field field;
     std::string_view key;
-    if (auto error = std::move(field_result).get(field); error != simdjson::SUCCESS) {
+    if (auto error = field_result.error(); error != simdjson::SUCCESS) {
       context.problem(line, extracted == ExtractStatus::Error ? extract_message : json_problem(error));
       return EventLineOutcome::Handled;
     }
+    od::field& field = field_result.value_unsafe();  // read in place: see json::visit_fields
     if (auto error = field.unescaped_key().get(key); error != simdjson::SUCCESS) {
       context.problem(line, json_problem(error));
       return EventLineOutcome::Handled;
     }
-    od::value value = field.value();
+    od::value& value = field.value();
     if (key == "type") {
       std::string_view text;
       if (auto error = value.get_string().get(text); error != simdjson::SUCCESS || !(type = watch_type_of(text))) {
