@@ -102,16 +102,9 @@ bool open(simdjson::simdjson_result<Container>&& result, Container& out) {
 
 }  // namespace
 
-// Each field (and element) is read where the iterator built it, never
-// moved out of its simdjson_result first: GCC copies the moved value with
-// one 16-byte load of bytes it has just stored as 8 and 4, which the core
-// cannot forward from its store buffer: that stall, on every field, was a
-// fifth of the walk's own time. The loops below and those
-// in identify_object and read_event_line read in place for that reason.
 bool visit_fields(od::object& object, FieldVisitor visitor) {
   for (auto item : object) {
-    throw_if_error(item.error());
-    od::field& field = item.value_unsafe();
+    od::field& field = take_in_place(item);
     if (!visitor.call(visitor.target, raw_key(field.key()), field.value())) break;
   }
   return true;
@@ -127,8 +120,7 @@ bool visit_entries(od::value& value, FieldVisitor visitor) {
   od::object object;
   if (!open(value.get_object(), object)) return false;
   for (auto item : object) {
-    throw_if_error(item.error());
-    od::field& field = item.value_unsafe();
+    od::field& field = take_in_place(item);
     std::string_view key = take(field.unescaped_key());
     visitor.call(visitor.target, key, field.value());
   }
@@ -139,8 +131,7 @@ bool visit_elements(od::value& value, ElementVisitor visitor) {
   od::array array;
   if (!open(value.get_array(), array)) return false;
   for (auto item : array) {
-    throw_if_error(item.error());
-    visitor.call(visitor.target, item.value_unsafe());
+    visitor.call(visitor.target, take_in_place(item));
   }
   return true;
 }

@@ -121,8 +121,7 @@ ObjectIdentity identify_object(json::od::object& object, std::string_view kind_h
   bool have_api_version = false;
   ShapeClues clues;
   for (auto item : object) {
-    json::throw_if_error(item.error());
-    json::od::field& field = item.value_unsafe();  // read in place: see json::visit_fields
+    json::od::field& field = json::take_in_place(item);
     std::string_view key = json::raw_key(field.key());
     if (key == "kind") {
       json::read_string(field.value(), id.kind);

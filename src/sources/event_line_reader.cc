@@ -139,7 +139,7 @@ EventLineOutcome read_event_line(od::document& doc, std::size_t line, ReadContex
       context.problem(line, extracted == ExtractStatus::Error ? extract_message : json_problem(error));
       return EventLineOutcome::Handled;
     }
-    od::field& field = field_result.value_unsafe();  // read in place: see json::visit_fields
+    od::field& field = field_result.value_unsafe();  // in place, as json::take_in_place reads
     if (auto error = field.unescaped_key().get(key); error != simdjson::SUCCESS) {
       context.problem(line, json_problem(error));
       return EventLineOutcome::Handled;
