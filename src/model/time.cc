@@ -45,11 +45,12 @@ inline std::int64_t days_from_civil(int year, int month, int day) {
   return static_cast<std::int64_t>(era) * 146097 + day_of_era - 719468;
 }
 
-// Whether the fields name a real date and time (a leap second allowed).
-bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
-  return month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month) && hour <= 23 && minute <= 59 &&
-         second <= 60;
+// Whether the fields name a real date, and a real time of day (a leap
+// second allowed).
+bool valid_date(int year, int month, int day) {
+  return month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
 }
+bool valid_time_of_day(int hour, int minute, int second) { return hour <= 23 && minute <= 59 && second <= 60; }
 
 // Two ASCII digits at `p`, or -1.
 inline int two_digits(const char* p) {
@@ -73,7 +74,7 @@ std::optional<std::int64_t> plain_date_days(const char* date) {
   if ((century | year_in_century | month | day) < 0) return std::nullopt;
   const int year = century * 100 + year_in_century;
   // Go's zero time, and years whose nanoseconds overflow, take the general way.
-  if (year < 1678 || year > 2261 || !valid_fields(year, month, day, 0, 0, 0)) return std::nullopt;
+  if (year < 1678 || year > 2261 || !valid_date(year, month, day)) return std::nullopt;
   std::memcpy(last.text, date, kDateBytes);
   last.days = days_from_civil(year, month, day);
   return last.days;
@@ -98,7 +99,7 @@ std::optional<TimeNs> parse_plain_utc(std::string_view s) {
     }
   }
   const int hour = two_digits(&s[11]), minute = two_digits(&s[14]), second = two_digits(&s[17]);
-  if ((hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  if ((hour | minute | second) < 0 || !valid_time_of_day(hour, minute, second)) return std::nullopt;
   const std::optional<std::int64_t> days = plain_date_days(s.data());
   if (!days) return std::nullopt;
   return (*days * 86400 + hour * 3600 + minute * 60 + second) * 1000000000LL + fraction_ns;
@@ -116,7 +117,7 @@ std::optional<TimeNs> parse_time(std::string_view s) {
       s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
     return std::nullopt;
   }
-  if (!valid_fields(year, month, day, hour, minute, second)) return std::nullopt;
+  if (!valid_date(year, month, day) || !valid_time_of_day(hour, minute, second)) return std::nullopt;
   std::size_t pos = 19;
   std::int64_t fraction_ns = 0;
   if (pos < s.size() && s[pos] == '.') {
